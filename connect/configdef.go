@@ -198,7 +198,7 @@ func (d *ConfigDef) Parse(props map[string]string) (Values, error) {
 		errs = append(errs, cv.Errors...)
 	}
 	if len(errs) > 0 {
-		return out, fmt.Errorf("%w: %s", ErrBadRequest, strings.Join(errs, "\n"))
+		return out, &KindError{Kind: ErrBadRequest, Msg: strings.Join(errs, "\n")}
 	}
 	return out, nil
 }

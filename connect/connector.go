@@ -91,3 +91,6 @@ type OffsetReader interface {
 	// order (nil entries where nothing is stored).
 	Offsets(ctx context.Context, partitions []map[string]any) ([]map[string]any, error)
 }
+
+// Version is the version Ferry reports for itself and its built-in plugins.
+const Version = "0.1.0"

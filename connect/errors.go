@@ -1,9 +1,13 @@
 package connect
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
-// Sentinel error kinds. Code anywhere wraps them with %w; the REST layer alone
-// maps them to HTTP status codes.
+// Sentinel error kinds. Code anywhere wraps them; the REST layer alone maps
+// them to HTTP status codes (errors.Is) and uses the error's text as the
+// message of Connect's error body.
 var (
 	// ErrNotFound: a connector, task or plugin does not exist (404).
 	ErrNotFound = errors.New("not found")
@@ -17,3 +21,27 @@ var (
 	// operation instead of failing the connector or task.
 	ErrRetriable = errors.New("retriable")
 )
+
+// KindError is an error of one of the sentinel kinds whose text is exactly
+// Msg (the message Connect's REST API shows), without the kind's own text.
+type KindError struct {
+	Kind error
+	Msg  string
+	// Cause is an optional underlying error.
+	Cause error
+}
+
+func (e *KindError) Error() string { return e.Msg }
+
+// Unwrap exposes both the kind and the cause to errors.Is and errors.As.
+func (e *KindError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Kind, e.Cause}
+	}
+	return []error{e.Kind}
+}
+
+// Errorf returns a KindError of the given kind with a formatted message.
+func Errorf(kind error, format string, args ...any) error {
+	return &KindError{Kind: kind, Msg: fmt.Sprintf(format, args...)}
+}

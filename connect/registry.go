@@ -101,10 +101,10 @@ func (r *Registry) Connector(name string) (*ConnectorPlugin, error) {
 			names = append(names, p.Class)
 		}
 		sort.Strings(names)
-		return nil, fmt.Errorf("%w: connector alias %s is ambiguous: it names %s", ErrNotFound, name, strings.Join(names, ", "))
+		return nil, Errorf(ErrNotFound, "Connector alias %s is ambiguous: it names %s", name, strings.Join(names, ", "))
 	}
-	return nil, fmt.Errorf("%w: Failed to find any class that implements Connector and which name matches %s, available connectors are: %s",
-		ErrNotFound, name, strings.Join(r.classNames(), ", "))
+	return nil, Errorf(ErrNotFound, "Failed to find any class that implements Connector and which name matches %s, available connectors are: %s",
+		name, strings.Join(r.classNames(), ", "))
 }
 
 // Task resolves a task.class value to the plugin that owns the task.
@@ -112,7 +112,7 @@ func (r *Registry) Task(taskClass string) (*ConnectorPlugin, error) {
 	if p, ok := r.byTask[strings.TrimSpace(taskClass)]; ok {
 		return p, nil
 	}
-	return nil, fmt.Errorf("%w: no task class named %s is registered", ErrNotFound, taskClass)
+	return nil, Errorf(ErrNotFound, "No task class named %s is registered", taskClass)
 }
 
 // Connectors returns every connector plugin, sorted by class name.

@@ -1,0 +1,53 @@
+package kafkaclient
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/IBM/sarama"
+)
+
+func TestParse(t *testing.T) {
+	c, err := Parse(map[string]string{
+		"bootstrap.servers":  " a:9092, PLAINTEXT://b:9093 ",
+		"client.id":          "A->B|MirrorSourceConnector|replication-consumer",
+		"request.timeout.ms": "1500",
+		"security.protocol":  "SASL_PLAINTEXT",
+		"sasl.mechanism":     "PLAIN",
+		"sasl.jaas.config":   `org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="s\"cret";`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Brokers, ","); got != "a:9092,b:9093" {
+		t.Errorf("brokers = %s", got)
+	}
+	if c.Sarama.ClientID != "A-_B_MirrorSourceConnector_replication-consumer" {
+		t.Errorf("client id = %s", c.Sarama.ClientID)
+	}
+	if c.Sarama.Net.ReadTimeout.Milliseconds() != 1500 {
+		t.Errorf("read timeout = %v", c.Sarama.Net.ReadTimeout)
+	}
+	if !c.Sarama.Net.SASL.Enable || c.Sarama.Net.SASL.User != "alice" || c.Sarama.Net.SASL.Password != `s"cret` || c.Sarama.Net.SASL.Mechanism != sarama.SASLTypePlaintext {
+		t.Errorf("sasl = %+v", c.Sarama.Net.SASL)
+	}
+	if err := c.Sarama.Validate(); err != nil {
+		t.Errorf("sarama rejects the config: %v", err)
+	}
+}
+
+func TestParseErrorsNameTheKey(t *testing.T) {
+	cases := map[string]map[string]string{
+		"bootstrap.servers":   {},
+		"request.timeout.ms":  {"bootstrap.servers": "a:1", "request.timeout.ms": "soon"},
+		"security.protocol":   {"bootstrap.servers": "a:1", "security.protocol": "TLS"},
+		"sasl.mechanism":      {"bootstrap.servers": "a:1", "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "OAUTHBEARER"},
+		"ssl.truststore.type": {"bootstrap.servers": "a:1", "security.protocol": "SSL", "ssl.truststore.type": "JKS"},
+	}
+	for key, props := range cases {
+		_, err := Parse(props)
+		if err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: error %v does not name the key", key, err)
+		}
+	}
+}
