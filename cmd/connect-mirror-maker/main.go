@@ -1,0 +1,70 @@
+// Command connect-mirror-maker runs MirrorMaker 2 with Ferry.
+//
+//	connect-mirror-maker --embedded [--source-port 19092] [--target-port 29092] [--rest-port 8083]
+//
+// --embedded starts a self-contained demo: two in-process Kafka clusters
+// ("source" and "target"), a worker whose REST API listens on
+// 127.0.0.1:<rest-port>, a MirrorSourceConnector copying source -> target,
+// and a trickle of sample records into the source's "demo" topic.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ferrykafka/ferry/cmd/internal/app"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
+
+func run(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("connect-mirror-maker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		lo       app.LogOptions
+		o        app.EmbeddedOptions
+		embedded bool
+	)
+	fs.BoolVar(&embedded, "embedded", false, "run the self-contained demo with two in-process Kafka clusters")
+	fs.IntVar(&o.SourcePort, "source-port", 19092, "port of the demo's source cluster (127.0.0.1)")
+	fs.IntVar(&o.TargetPort, "target-port", 29092, "port of the demo's target cluster (127.0.0.1)")
+	fs.IntVar(&o.RESTPort, "rest-port", 8083, "port of the worker's REST API (127.0.0.1)")
+	fs.StringVar(&o.DataDir, "data-dir", "", "directory for the demo clusters' data (default: a temporary directory removed on exit)")
+	fs.IntVar(&o.Rate, "rate", 20, "demo records produced per second")
+	fs.StringVar(&lo.Format, "log-format", "", "log format: json or console (default: console on a terminal, json otherwise)")
+	fs.StringVar(&lo.Level, "log-level", "info", "log level: debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: connect-mirror-maker --embedded [flags]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if !embedded {
+		fmt.Fprintln(stderr, "error: this version of Ferry runs MirrorMaker only as the --embedded demo; dedicated mode (connect-mirror-maker mm2.properties) is not available yet. Run MirrorSourceConnector on a worker with connect-distributed instead.")
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	for name, p := range map[string]int{"source-port": o.SourcePort, "target-port": o.TargetPort, "rest-port": o.RESTPort} {
+		if p < 0 || p > 65535 {
+			fmt.Fprintf(stderr, "error: --%s %d is not a port\n", name, p)
+			return 2
+		}
+	}
+	if o.Rate < 1 {
+		fmt.Fprintln(stderr, "error: --rate must be at least 1")
+		return 2
+	}
+	log, err := app.NewLogger(os.Stderr, lo)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 2
+	}
+	app.InstallSaramaLogger(log)
+	return app.RunEmbedded(log, o)
+}

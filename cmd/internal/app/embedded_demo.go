@@ -1,0 +1,193 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/rs/zerolog"
+	"go.uber.org/fx"
+
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
+)
+
+// progressInterval is how often the demo reports counts.
+const progressInterval = 5 * time.Second
+
+// demo produces sample records into the source's demo topic and reports how
+// many reached the target.
+type demo struct {
+	clusters *demoClusters
+	worker   *Worker
+	rate     int
+	log      zerolog.Logger
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, log zerolog.Logger) *demo {
+	d := &demo{clusters: c, worker: w, rate: o.Rate, log: log.With().Str("component", "demo").Logger()}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := d.createConnector(ctx); err != nil {
+				return err
+			}
+			runCtx, cancel := context.WithCancel(context.Background())
+			d.cancel = cancel
+			d.wg.Add(2)
+			go func() { defer d.wg.Done(); d.produce(runCtx) }()
+			go func() { defer d.wg.Done(); d.report(runCtx) }()
+			rest := d.worker.REST.URLs()[0]
+			d.log.Info().Msgf("Ferry demo running. Try: curl -s %s/connectors/%s/status", rest, demoConnector)
+			return nil
+		},
+		OnStop: func(context.Context) error {
+			if d.cancel != nil {
+				d.cancel()
+			}
+			d.wg.Wait()
+			return nil
+		},
+	})
+	return d
+}
+
+// createConnector creates the MirrorSource connector unless a previous run
+// (same data directory) already did.
+func (d *demo) createConnector(ctx context.Context) error {
+	created, _, err := d.worker.Herder.PutConnectorConfig(ctx, demoConnector, demoConnectorConfig(d.clusters), true, nil)
+	if err != nil {
+		return fmt.Errorf("create the demo connector: %w", err)
+	}
+	d.log.Info().Bool("created", created).Str("connector", demoConnector).Msgf("mirroring %s -> %s: topic %q becomes %q", demoSourceAlias, demoTargetAlias, demoTopic, demoSourceAlias+"."+demoTopic)
+	return nil
+}
+
+func (d *demo) client(addr string) (sarama.Client, error) {
+	kc, err := kafkaclient.Parse(map[string]string{"bootstrap.servers": addr, "client.id": "ferry-demo"})
+	if err != nil {
+		return nil, err
+	}
+	kc.Sarama.Producer.Return.Successes = false
+	kc.Sarama.Producer.RequiredAcks = sarama.WaitForAll
+	return sarama.NewClient(kc.Brokers, kc.Sarama)
+}
+
+// produce writes d.rate records per second, in ten batches a second.
+func (d *demo) produce(ctx context.Context) {
+	client, err := d.client(d.clusters.source.ListenAddrs()[0])
+	if err != nil {
+		d.log.Error().Err(err).Msg("demo producer cannot connect to the source cluster")
+		return
+	}
+	defer func() { _ = client.Close() }()
+	p, err := sarama.NewAsyncProducerFromClient(client)
+	if err != nil {
+		d.log.Error().Err(err).Msg("demo producer failed")
+		return
+	}
+	defer p.AsyncClose()
+	go func() {
+		for err := range p.Errors() {
+			d.log.Warn().Err(err).Msg("demo producer could not write a record")
+		}
+	}()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	perTick := max(d.rate/10, 1)
+	n := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for i := 0; i < perTick; i++ {
+			n++
+			msg := &sarama.ProducerMessage{
+				Topic:   demoTopic,
+				Key:     sarama.StringEncoder(fmt.Sprintf("key-%d", n)),
+				Value:   sarama.StringEncoder(fmt.Sprintf(`{"n":%d,"produced_at":%q}`, n, time.Now().UTC().Format(time.RFC3339Nano))),
+				Headers: []sarama.RecordHeader{{Key: []byte("origin"), Value: []byte("ferry-demo")}},
+			}
+			select {
+			case p.Input() <- msg:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
+
+// report logs produced and copied counts every progressInterval.
+func (d *demo) report(ctx context.Context) {
+	src, err := d.client(d.clusters.source.ListenAddrs()[0])
+	if err != nil {
+		d.log.Error().Err(err).Msg("demo cannot connect to the source cluster")
+		return
+	}
+	defer func() { _ = src.Close() }()
+	tgt, err := d.client(d.clusters.target.ListenAddrs()[0])
+	if err != nil {
+		d.log.Error().Err(err).Msg("demo cannot connect to the target cluster")
+		return
+	}
+	defer func() { _ = tgt.Close() }()
+	tick := time.NewTicker(progressInterval)
+	defer tick.Stop()
+	var lastCopied int64
+	last := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		produced := endOffsets(src, demoTopic)
+		copied := endOffsets(tgt, demoSourceAlias+"."+demoTopic)
+		now := time.Now()
+		rate := float64(copied-lastCopied) / now.Sub(last).Seconds()
+		lastCopied, last = copied, now
+		d.log.Info().Int64("produced", produced).Int64("copied", copied).Int64("behind", produced-copied).
+			Float64("copied_per_sec", float64(int64(rate*10))/10).
+			Msgf("demo: %d records produced to %s, %d copied to %s.%s", produced, demoTopic, copied, demoSourceAlias, demoTopic)
+	}
+}
+
+// endOffsets sums a topic's end offsets (0 if it does not exist yet).
+func endOffsets(c sarama.Client, topic string) int64 {
+	if err := c.RefreshMetadata(topic); err != nil {
+		return 0
+	}
+	parts, err := c.Partitions(topic)
+	if err != nil {
+		return 0
+	}
+	var sum int64
+	for _, p := range parts {
+		off, err := c.GetOffset(topic, p, sarama.OffsetNewest)
+		if err == nil {
+			sum += off
+		}
+	}
+	return sum
+}
+
+// EmbeddedModule is the demo: clusters, a worker on the target, the
+// connector, and the sample producer.
+func EmbeddedModule(o EmbeddedOptions) fx.Option {
+	return fx.Options(
+		fx.Supply(o),
+		fx.Provide(startDemoClusters, embeddedWorkerProps),
+		WorkerModule,
+		fx.Invoke(startDemo),
+	)
+}
+
+// RunEmbedded runs the demo until SIGINT or SIGTERM.
+func RunEmbedded(log zerolog.Logger, o EmbeddedOptions) int {
+	return Run(log, EmbeddedModule(o))
+}

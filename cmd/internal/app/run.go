@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/rs/zerolog"
+	"go.uber.org/dig"
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+
+	"github.com/ferrykafka/ferry/connect/workerconfig"
+)
+
+// Timeouts of the process lifecycle.
+const (
+	StartTimeout = 2 * time.Minute
+	StopTimeout  = time.Minute
+)
+
+// New builds an fx application from options, logging through log.
+func New(log zerolog.Logger, options ...fx.Option) *fx.App {
+	all := append([]fx.Option{
+		fx.Supply(log),
+		fx.WithLogger(func() fxevent.Logger { return fxLogger{log: log.With().Str("component", "fx").Logger()} }),
+		fx.StartTimeout(StartTimeout),
+		fx.StopTimeout(StopTimeout),
+	}, options...)
+	return fx.New(all...)
+}
+
+// Run starts the application, waits for SIGINT or SIGTERM, and stops it.
+// It returns a process exit code; start-up problems are printed as one line.
+func Run(log zerolog.Logger, options ...fx.Option) int {
+	a := New(log, options...)
+	if err := a.Err(); err != nil {
+		return fail(log, err)
+	}
+	startCtx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+	defer cancel()
+	if err := a.Start(startCtx); err != nil {
+		return fail(log, err)
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	select {
+	case s := <-sigs:
+		log.Info().Str("signal", s.String()).Msg("shutting down")
+	case sig := <-a.Wait():
+		log.Info().Int("exit_code", sig.ExitCode).Msg("shutting down")
+	}
+	stopCtx, cancelStop := context.WithTimeout(context.Background(), StopTimeout)
+	defer cancelStop()
+	if err := a.Stop(stopCtx); err != nil {
+		log.Error().Err(err).Msg("unclean shutdown")
+		return 1
+	}
+	log.Info().Msg("stopped")
+	return 0
+}
+
+// fail reports a start-up error as one clear line (without fx's wrapping)
+// and returns the exit code.
+func fail(log zerolog.Logger, err error) int {
+	msg := rootMessage(err)
+	log.Error().Msg(msg)
+	fmt.Fprintln(os.Stderr, "error:", msg)
+	return 1
+}
+
+// rootMessage strips fx's dependency-graph wrapping, keeping our own error.
+func rootMessage(err error) string {
+	err = dig.RootCause(err)
+	var cfgErr *workerconfig.Error
+	if errors.As(err, &cfgErr) {
+		return "invalid worker configuration: " + cfgErr.Error()
+	}
+	return err.Error()
+}

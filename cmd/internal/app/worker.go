@@ -1,0 +1,183 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"runtime/debug"
+
+	"github.com/rs/zerolog"
+	"go.uber.org/fx"
+
+	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/herder"
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
+	"github.com/ferrykafka/ferry/connect/runtime"
+	"github.com/ferrykafka/ferry/connect/workerconfig"
+	"github.com/ferrykafka/ferry/connectors/mirror"
+	"github.com/ferrykafka/ferry/rest"
+	"github.com/ferrykafka/ferry/storage/kafkastore"
+)
+
+// WorkerProps are the worker properties a worker is built from.
+type WorkerProps map[string]string
+
+// Worker is a running distributed worker, as the fx graph assembles it.
+type Worker struct {
+	Config *workerconfig.Config
+	REST   *rest.Server
+	Herder *herder.Herder
+	ID     string
+}
+
+// WorkerModule builds a worker from WorkerProps and a zerolog.Logger
+// supplied by the caller, and binds its lifecycle: on start the herder
+// (stores read to the end), then the REST server; on stop the reverse.
+var WorkerModule = fx.Options(
+	fx.Provide(
+		parseWorkerConfig,
+		newRegistry,
+		newKafkaBase,
+		newRESTServer,
+		newWorker,
+	),
+)
+
+func parseWorkerConfig(props WorkerProps, log zerolog.Logger) (*workerconfig.Config, error) {
+	cfg, err := workerconfig.Parse(props)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range cfg.Unused() {
+		log.Warn().Str("key", k).Msg("worker property is accepted but not used by Ferry")
+	}
+	for _, w := range cfg.Warnings() {
+		log.Warn().Msg(w)
+	}
+	return cfg, nil
+}
+
+// newRegistry registers the connector plugins Ferry ships.
+func newRegistry() (*connect.Registry, error) {
+	r := connect.NewRegistry()
+	if err := mirror.Register(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func newKafkaBase(cfg *workerconfig.Config) (*kafkaclient.Config, error) {
+	props := cfg.InternalClientProps()
+	props["client.id"] = cfg.ClientIDBase() + "shared-admin"
+	kc, err := kafkaclient.Parse(props)
+	if err != nil {
+		return nil, fmt.Errorf("worker Kafka client settings: %w", err)
+	}
+	return kc, nil
+}
+
+// newRESTServer binds the REST listeners at once: the worker id is the
+// advertised host:port, which is only known after binding (port 0).
+func newRESTServer(lc fx.Lifecycle, cfg *workerconfig.Config, log zerolog.Logger) (*rest.Server, error) {
+	srv, err := rest.New(rest.Config{
+		Listeners:          cfg.Listeners,
+		AdvertisedHostName: cfg.AdvertisedHostName,
+		AdvertisedPort:     cfg.AdvertisedPort,
+		AdvertisedListener: cfg.AdvertisedListener,
+	}, nil, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.Bind(context.Background()); err != nil {
+		return nil, err
+	}
+	lc.Append(fx.Hook{OnStop: srv.Stop})
+	return srv, nil
+}
+
+func workerIDOf(advertised string) (string, error) {
+	u, err := url.Parse(advertised)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("invalid advertised URL %q", advertised)
+	}
+	if _, _, err := net.SplitHostPort(u.Host); err != nil {
+		return "", fmt.Errorf("invalid advertised URL %q: %w", advertised, err)
+	}
+	return u.Host, nil
+}
+
+func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config, srv *rest.Server, registry *connect.Registry, log zerolog.Logger) (*Worker, error) {
+	id, err := workerIDOf(srv.AdvertisedURL())
+	if err != nil {
+		return nil, err
+	}
+	log = log.With().Str("worker_id", id).Logger()
+	clusterID, err := fetchClusterID(context.Background(), kc)
+	if err != nil {
+		return nil, err
+	}
+	opts := func(t workerconfig.Topic) kafkastore.Options {
+		return kafkastore.Options{
+			Brokers: kc.Brokers, Sarama: kc.Sarama, Topic: t.Name, Partitions: t.Partitions,
+			ReplicationFactor: t.ReplicationFactor, TopicConfigs: t.Settings,
+			GroupID: cfg.GroupID, ClientID: cfg.ClientID, WorkerID: id, Logger: log,
+		}
+	}
+	configs, err := kafkastore.NewConfigStore(opts(cfg.ConfigTopic))
+	if err != nil {
+		return nil, err
+	}
+	offsets, err := kafkastore.NewOffsetStore(opts(cfg.OffsetTopic))
+	if err != nil {
+		return nil, err
+	}
+	statuses, err := kafkastore.NewStatusStore(opts(cfg.StatusTopic))
+	if err != nil {
+		return nil, err
+	}
+	w := runtime.New(runtime.Config{
+		WorkerID:            id,
+		OffsetFlushInterval: cfg.OffsetFlushInterval,
+		OffsetFlushTimeout:  cfg.OffsetFlushTimeout,
+		TaskShutdownTimeout: cfg.TaskShutdownTimeout,
+		ProducerProps:       cfg.TaskClientProps(workerconfig.RoleProducer),
+		KeyConverter:        runtime.ConverterConfig{Class: cfg.KeyConverter.Class, Props: cfg.KeyConverter.Props},
+		ValueConverter:      runtime.ConverterConfig{Class: cfg.ValueConverter.Class, Props: cfg.ValueConverter.Props},
+		HeaderConverter:     runtime.ConverterConfig{Class: cfg.HeaderConverter.Class, Props: cfg.HeaderConverter.Props},
+	}, registry, offsets, statuses, log)
+	h := herder.New(herder.Config{WorkerID: id, KafkaClusterID: clusterID, Commit: buildCommit()},
+		registry, w, configs, offsets, statuses, log)
+	srv.SetHerder(h)
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := h.Start(ctx); err != nil {
+				return err
+			}
+			return srv.Start(ctx)
+		},
+		// Stop intake first (REST), then the herder: tasks stop and flush
+		// their offsets, then the stores close.
+		OnStop: func(ctx context.Context) error {
+			rerr := srv.Stop(ctx)
+			if err := h.Stop(ctx); err != nil {
+				return err
+			}
+			return rerr
+		},
+	})
+	log.Info().Str("group_id", cfg.GroupID).Str("kafka_cluster_id", clusterID).Str("rest", srv.AdvertisedURL()).Msg("worker assembled")
+	return &Worker{Config: cfg, REST: srv, Herder: h, ID: id}, nil
+}
+
+// buildCommit is the VCS revision the binary was built from, if known.
+func buildCommit() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				return s.Value
+			}
+		}
+	}
+	return ""
+}

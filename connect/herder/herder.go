@@ -1,0 +1,232 @@
+package herder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/runtime"
+	"github.com/ferrykafka/ferry/storage"
+)
+
+// Config holds what the herder needs besides its collaborators.
+type Config struct {
+	WorkerID string
+	// KafkaClusterID is reported by GET / .
+	KafkaClusterID string
+	// Commit is the build's VCS revision, reported by GET / .
+	Commit string
+	// ReconfigureBackoff is the pause before retrying a failed task
+	// reconfiguration (Java: 250 ms doubling up to 60 s).
+	ReconfigureBackoff time.Duration
+}
+
+// Herder runs this worker's share of the cluster's connectors and tasks.
+type Herder struct {
+	cfg      Config
+	registry *connect.Registry
+	worker   *runtime.Worker
+	configs  storage.ConfigStore
+	offsets  storage.OffsetStore
+	statuses storage.StatusStore
+	log      zerolog.Logger
+
+	requests chan request
+	wake     chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	ready    chan struct{}
+
+	// changes is written by listeners and events, drained by the loop.
+	changes changeSet
+
+	// Loop-owned state.
+	snapshot         storage.ClusterConfigState
+	runningConn      map[string]map[string]string // connector -> config it was started with
+	runningConnState map[string]storage.TargetState
+	runningTasks     map[storage.ConnectorTaskID]map[string]string
+	runningTaskState map[storage.ConnectorTaskID]storage.TargetState
+	needsTaskConfigs map[string]bool
+	retryAt          map[string]time.Time
+	retryBackoff     map[string]time.Duration
+}
+
+// request is a unit of work executed on the herder loop.
+type request struct {
+	fn    func(ctx context.Context) error
+	ctx   context.Context
+	reply chan error
+}
+
+// New returns a herder; Start starts the stores and the loop.
+func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs storage.ConfigStore, offsets storage.OffsetStore, statuses storage.StatusStore, log zerolog.Logger) *Herder {
+	if cfg.ReconfigureBackoff <= 0 {
+		cfg.ReconfigureBackoff = 250 * time.Millisecond
+	}
+	return &Herder{
+		cfg:              cfg,
+		registry:         registry,
+		worker:           worker,
+		configs:          configs,
+		offsets:          offsets,
+		statuses:         statuses,
+		log:              log.With().Str("worker_id", cfg.WorkerID).Logger(),
+		requests:         make(chan request),
+		wake:             make(chan struct{}, 1),
+		stop:             make(chan struct{}),
+		done:             make(chan struct{}),
+		ready:            make(chan struct{}),
+		changes:          newChangeSet(),
+		snapshot:         storage.EmptyClusterConfigState(),
+		runningConn:      map[string]map[string]string{},
+		runningConnState: map[string]storage.TargetState{},
+		runningTasks:     map[storage.ConnectorTaskID]map[string]string{},
+		runningTaskState: map[storage.ConnectorTaskID]storage.TargetState{},
+		needsTaskConfigs: map[string]bool{},
+		retryAt:          map[string]time.Time{},
+		retryBackoff:     map[string]time.Duration{},
+	}
+}
+
+// Start starts the stores in Java's order (offsets, statuses, configs), reads
+// the config topic to its end, and starts the herder loop.
+func (h *Herder) Start(ctx context.Context) error {
+	if err := h.offsets.Start(ctx); err != nil {
+		return fmt.Errorf("start offset store: %w", err)
+	}
+	if err := h.statuses.Start(ctx); err != nil {
+		return fmt.Errorf("start status store: %w", err)
+	}
+	h.configs.SetUpdateListener(listener{h})
+	if err := h.configs.Start(ctx); err != nil {
+		return fmt.Errorf("start config store: %w", err)
+	}
+	h.log.Info().Msg("herder started; config topic read to the end")
+	go h.loop()
+	return nil
+}
+
+// Ready is closed once the herder loop has completed its first pass.
+func (h *Herder) Ready() <-chan struct{} { return h.ready }
+
+// Stop stops the loop, then every connector and task (which flush their
+// offsets), then the stores.
+func (h *Herder) Stop(ctx context.Context) error {
+	select {
+	case <-h.stop:
+	default:
+		close(h.stop)
+	}
+	select {
+	case <-h.done:
+	case <-ctx.Done():
+		return fmt.Errorf("herder loop did not stop: %w", ctx.Err())
+	}
+	h.worker.Stop(ctx)
+	var errs []error
+	if err := h.statuses.Flush(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("flush statuses: %w", err))
+	}
+	for _, s := range []interface{ Stop(context.Context) error }{h.configs, h.statuses, h.offsets} {
+		if err := s.Stop(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	h.log.Info().Msg("herder stopped")
+	return errors.Join(errs...)
+}
+
+// loop is the herder goroutine: it alone reads and writes loop-owned state.
+func (h *Herder) loop() {
+	defer close(h.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-h.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	h.tick(ctx)
+	close(h.ready)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		timer.Reset(h.nextWake())
+		select {
+		case <-h.stop:
+			return
+		case r := <-h.requests:
+			r.reply <- r.fn(r.ctx)
+		case <-h.wake:
+		case <-timer.C:
+		}
+		h.tick(ctx)
+	}
+}
+
+// nextWake is how long the loop may sleep before a scheduled retry is due.
+func (h *Herder) nextWake() time.Duration {
+	d := time.Hour
+	now := time.Now()
+	for _, at := range h.retryAt {
+		if w := at.Sub(now); w < d {
+			d = max(w, 0)
+		}
+	}
+	return d
+}
+
+// wakeUp makes the loop run a tick soon.
+func (h *Herder) wakeUp() {
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run executes fn on the herder loop and returns its error.
+func (h *Herder) run(ctx context.Context, fn func(ctx context.Context) error) error {
+	r := request{fn: fn, ctx: ctx, reply: make(chan error, 1)}
+	select {
+	case h.requests <- r:
+	case <-h.stop:
+		return connect.Errorf(connect.ErrConflict, "The worker is shutting down")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-r.reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// changeSet records what listeners and events reported since the last tick.
+type changeSet struct {
+	mu       sync.Mutex
+	reconfig map[string]bool // connectors whose task configs should be regenerated
+}
+
+func newChangeSet() changeSet { return changeSet{reconfig: map[string]bool{}} }
+
+func (c *changeSet) requestReconfig(connector string) {
+	c.mu.Lock()
+	c.reconfig[connector] = true
+	c.mu.Unlock()
+}
+
+func (c *changeSet) drain() (reconfig map[string]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	reconfig = c.reconfig
+	c.reconfig = map[string]bool{}
+	return reconfig
+}

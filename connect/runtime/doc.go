@@ -1,0 +1,20 @@
+// Package runtime is Ferry's Worker: it runs the connector and task
+// instances the herder assigns to this process.
+//
+// It owns the source-task loop (poll -> convert -> produce ->
+// commitRecord), offset tracking (only offsets whose every predecessor was
+// acknowledged are committed), the periodic offset flush
+// (offset.flush.interval.ms, and once more on stop), and the status of every
+// connector and task it runs (written to the status store; a failure is
+// always written as FAILED with its trace, never swallowed).
+//
+// Goroutines (all owned, all stopped by Stop):
+//   - one per connector instance: applies target-state transitions
+//     (start, pause/stop, resume) in order;
+//   - per source task: the poll loop, the producer-acknowledgement loop,
+//     and the offset-commit ticker.
+//
+// Dependency rule: runtime imports connect, connect/converters,
+// connect/kafkaclient, storage (interfaces only) and sarama. It never imports
+// the herder, rest, the storage implementations or a connector package.
+package runtime

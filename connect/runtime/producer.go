@@ -1,0 +1,116 @@
+package runtime
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/IBM/sarama"
+
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
+)
+
+// producerRetries bounds sarama's retries of one produce request.
+const producerRetries = 1000
+
+// producerProps merges the worker's producer properties with a connector's
+// producer.override.* keys (the override policy "All", Connect's default).
+func producerProps(worker map[string]string, connector map[string]string) map[string]string {
+	out := make(map[string]string, len(worker))
+	for k, v := range worker {
+		out[k] = v
+	}
+	for k, v := range connector {
+		if strings.HasPrefix(k, ProducerOverridePrefix) {
+			out[strings.TrimPrefix(k, ProducerOverridePrefix)] = v
+		}
+	}
+	return out
+}
+
+// newTaskProducer builds the async producer of one source task with Connect's
+// framework defaults: acks=all, one request in flight (so retries never
+// reorder records), no idempotence, and long retries: Java retries until
+// delivery.timeout.ms (Integer.MAX_VALUE); sarama keeps per-partition state
+// for every retry, so Ferry retries producerRetries times with a backoff
+// capped at one second (about 17 minutes) before the task fails.
+func newTaskProducer(props map[string]string, clientID string) (sarama.AsyncProducer, error) {
+	if _, ok := props["client.id"]; !ok {
+		props["client.id"] = clientID
+	}
+	kc, err := kafkaclient.Parse(props)
+	if err != nil {
+		return nil, err
+	}
+	sc := kc.Sarama
+	sc.Producer.RequiredAcks = sarama.WaitForAll
+	sc.Producer.Return.Successes = true
+	sc.Producer.Return.Errors = true
+	sc.Producer.Idempotent = false
+	sc.Net.MaxOpenRequests = 1
+	sc.Producer.Retry.Max = producerRetries
+	sc.Producer.Retry.BackoffFunc = func(retries, _ int) time.Duration {
+		d := 100 * time.Millisecond << min(retries, 4)
+		return min(d, time.Second)
+	}
+	sc.Producer.Partitioner = kafkaclient.JavaPartitioner
+	sc.Producer.MaxMessageBytes = 1 << 20
+	if err := applyProducerTuning(props, sc); err != nil {
+		return nil, err
+	}
+	p, err := sarama.NewAsyncProducer(kc.Brokers, sc)
+	if err != nil {
+		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(kc.Brokers, ","), err)
+	}
+	return p, nil
+}
+
+// applyProducerTuning maps the Java producer keys that have a sarama
+// equivalent.
+func applyProducerTuning(props map[string]string, sc *sarama.Config) error {
+	if v, ok := props["compression.type"]; ok {
+		var c sarama.CompressionCodec
+		if err := c.UnmarshalText([]byte(strings.TrimSpace(v))); err != nil {
+			return fmt.Errorf("invalid value %s for configuration compression.type: %w", v, err)
+		}
+		sc.Producer.Compression = c
+	}
+	if v, ok := props["max.request.size"]; ok {
+		n, err := parsePositiveInt(v)
+		if err != nil {
+			return fmt.Errorf("invalid value %s for configuration max.request.size: %w", v, err)
+		}
+		sc.Producer.MaxMessageBytes = n
+	}
+	if v, ok := props["linger.ms"]; ok {
+		n, err := parseNonNegativeInt(v)
+		if err != nil {
+			return fmt.Errorf("invalid value %s for configuration linger.ms: %w", v, err)
+		}
+		sc.Producer.Flush.Frequency = time.Duration(n) * time.Millisecond
+	}
+	if v, ok := props["batch.size"]; ok {
+		n, err := parseNonNegativeInt(v)
+		if err != nil {
+			return fmt.Errorf("invalid value %s for configuration batch.size: %w", v, err)
+		}
+		sc.Producer.Flush.Bytes = n
+	}
+	return nil
+}
+
+func parseNonNegativeInt(s string) (int, error) {
+	var n int
+	if _, err := fmt.Sscan(strings.TrimSpace(s), &n); err != nil || n < 0 {
+		return 0, fmt.Errorf("not a non-negative integer")
+	}
+	return n, nil
+}
+
+func parsePositiveInt(s string) (int, error) {
+	n, err := parseNonNegativeInt(s)
+	if err != nil || n == 0 {
+		return 0, fmt.Errorf("not a positive integer")
+	}
+	return n, nil
+}

@@ -1,0 +1,229 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sync"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/storage"
+)
+
+// connState is where a connector instance is in its lifecycle.
+type connState int
+
+const (
+	connInit connState = iota
+	connStarted
+	connPaused
+	connStopped
+	connFailed
+)
+
+// workerConnector runs one connector instance. A single goroutine applies
+// target-state transitions in order, so Start and Stop of the plugin never
+// run concurrently.
+type workerConnector struct {
+	w        *Worker
+	name     string
+	props    map[string]string
+	settings ConnectorSettings
+	plugin   *connect.ConnectorPlugin
+	conn     connect.Connector
+	events   ConnectorEvents
+	log      zerolog.Logger
+
+	targets chan storage.TargetState // capacity 1: the latest wins
+	quit    chan struct{}
+	done    chan struct{}
+
+	mu     sync.Mutex
+	state  connState
+	cancel context.CancelFunc // cancels the context given to Start
+}
+
+func newWorkerConnector(w *Worker, name string, props map[string]string, settings ConnectorSettings, plugin *connect.ConnectorPlugin, events ConnectorEvents) *workerConnector {
+	return &workerConnector{
+		w:        w,
+		name:     name,
+		props:    maps.Clone(props),
+		settings: settings,
+		plugin:   plugin,
+		conn:     plugin.NewConnector(),
+		events:   events,
+		log:      w.log.With().Str("connector", name).Logger(),
+		targets:  make(chan storage.TargetState, 1),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+}
+
+func (wc *workerConnector) start(target storage.TargetState) {
+	wc.transition(target)
+	go wc.run()
+}
+
+// transition queues a target state; an unapplied older one is replaced.
+func (wc *workerConnector) transition(target storage.TargetState) {
+	for {
+		select {
+		case wc.targets <- target:
+			return
+		default:
+		}
+		select {
+		case <-wc.targets:
+		default:
+		}
+	}
+}
+
+func (wc *workerConnector) run() {
+	defer close(wc.done)
+	for {
+		select {
+		case t := <-wc.targets:
+			wc.apply(t)
+		case <-wc.quit:
+			wc.stopPlugin()
+			wc.w.putStatus(wc.status(storage.StateUnassigned, ""), true)
+			wc.log.Info().Msg("connector stopped")
+			return
+		}
+	}
+}
+
+func (wc *workerConnector) apply(target storage.TargetState) {
+	switch target {
+	case storage.TargetStarted:
+		if wc.getState() == connStarted || wc.getState() == connFailed {
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		wc.mu.Lock()
+		wc.cancel = cancel
+		wc.mu.Unlock()
+		wc.log.Info().Str("class", wc.plugin.Class).Msg("starting connector")
+		if err := wc.conn.Start(ctx, &connectorContext{wc: wc}, maps.Clone(wc.props)); err != nil {
+			cancel()
+			wc.fail(fmt.Errorf("connector %s failed to start: %w", wc.name, err))
+			return
+		}
+		wc.setState(connStarted)
+		wc.w.putStatus(wc.status(storage.StateRunning, ""), false)
+		wc.log.Info().Msg("connector running")
+		wc.events.ConnectorStarted(wc.name)
+	case storage.TargetPaused, storage.TargetStopped:
+		wc.stopPlugin()
+		st, state := connPaused, storage.StatePaused
+		if target == storage.TargetStopped {
+			st, state = connStopped, storage.StateStopped
+		}
+		if wc.getState() == connFailed {
+			return
+		}
+		wc.setState(st)
+		wc.w.putStatus(wc.status(state, ""), false)
+		wc.log.Info().Str("state", string(state)).Msg("connector transitioned")
+	}
+}
+
+// stopPlugin stops the plugin if it was started.
+func (wc *workerConnector) stopPlugin() {
+	wc.mu.Lock()
+	started := wc.state == connStarted || (wc.state == connFailed && wc.cancel != nil)
+	cancel := wc.cancel
+	wc.cancel = nil
+	wc.mu.Unlock()
+	if !started {
+		return
+	}
+	ctx, done := context.WithTimeout(context.Background(), wc.w.cfg.TaskShutdownTimeout)
+	defer done()
+	if err := wc.conn.Stop(ctx); err != nil {
+		wc.log.Error().Err(err).Msg("connector stop failed")
+	}
+	if cancel != nil {
+		cancel()
+	}
+}
+
+func (wc *workerConnector) fail(err error) {
+	wc.setState(connFailed)
+	wc.log.Error().Err(err).Msg("connector failed")
+	wc.w.putStatus(wc.status(storage.StateFailed, trace(err)), true)
+}
+
+func (wc *workerConnector) shutdown(ctx context.Context) {
+	close(wc.quit)
+	select {
+	case <-wc.done:
+	case <-ctx.Done():
+		wc.log.Warn().Msg("connector did not stop before the deadline; abandoning it")
+	}
+}
+
+func (wc *workerConnector) status(state storage.State, trace string) storage.Status {
+	return storage.ConnectorStatus(wc.name, state, trace, wc.w.cfg.WorkerID, wc.w.currentGeneration())
+}
+
+func (wc *workerConnector) getState() connState {
+	wc.mu.Lock()
+	defer wc.mu.Unlock()
+	return wc.state
+}
+
+func (wc *workerConnector) setState(s connState) {
+	wc.mu.Lock()
+	wc.state = s
+	wc.mu.Unlock()
+}
+
+func (wc *workerConnector) isRunning() bool { return wc.getState() == connStarted }
+
+// taskConfigs calls the connector and stamps task.class on every config.
+func (wc *workerConnector) taskConfigs(ctx context.Context) ([]map[string]string, error) {
+	configs, err := wc.conn.TaskConfigs(ctx, wc.settings.TasksMax)
+	if err != nil {
+		return nil, fmt.Errorf("connector %s could not generate task configs: %w", wc.name, err)
+	}
+	if len(configs) > wc.settings.TasksMax && wc.settings.TasksMaxEnforce {
+		err := fmt.Errorf("the connector %s has generated %d tasks, which is greater than %d, the maximum number of tasks it is configured to create", wc.name, len(configs), wc.settings.TasksMax)
+		wc.fail(err)
+		return nil, err
+	}
+	out := make([]map[string]string, len(configs))
+	for i, c := range configs {
+		tc := maps.Clone(c)
+		if tc == nil {
+			tc = map[string]string{}
+		}
+		tc[KeyTaskClass] = wc.plugin.TaskClass
+		out[i] = tc
+	}
+	return out, nil
+}
+
+// connectorContext is the connect.ConnectorContext of one instance.
+type connectorContext struct{ wc *workerConnector }
+
+func (c *connectorContext) RequestTaskReconfiguration() {
+	c.wc.events.TaskReconfigurationRequested(c.wc.name)
+}
+
+func (c *connectorContext) RaiseError(err error) {
+	c.wc.fail(fmt.Errorf("connector %s raised an error: %w", c.wc.name, err))
+}
+
+func (c *connectorContext) Logger() zerolog.Logger { return c.wc.log }
+
+// trace renders an error for the status topic's trace field.
+func trace(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

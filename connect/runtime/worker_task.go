@@ -1,0 +1,443 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/rs/zerolog"
+
+	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/storage"
+)
+
+// retriableBackoff is how long the poll loop waits after a retriable error.
+const retriableBackoff = 100 * time.Millisecond
+
+// workerTask runs one source task: the poll loop (this goroutine converts
+// and hands records to the producer), the acknowledgement loop (producer
+// successes and errors), and the offset-commit ticker.
+type workerTask struct {
+	w         *Worker
+	id        storage.ConnectorTaskID
+	connProps map[string]string
+	taskProps map[string]string
+	settings  ConnectorSettings
+	task      connect.SourceTask
+	conv      *recordConverter
+	log       zerolog.Logger
+
+	producer  sarama.AsyncProducer
+	submitted *submittedRecords
+
+	targets chan storage.TargetState // capacity 1: the latest wins
+	quit    chan struct{}            // closed by shutdown
+	done    chan struct{}            // closed when run returns
+
+	failOnce sync.Once
+	failErr  chan error // the first fatal error from the ack loop
+
+	commitMu sync.Mutex // serialises offset commits
+}
+
+func newWorkerTask(w *Worker, id storage.ConnectorTaskID, connProps, taskProps map[string]string) (*workerTask, error) {
+	settings, err := ParseConnectorSettings(connProps)
+	if err != nil {
+		return nil, err
+	}
+	plugin, err := w.registry.Task(taskProps[KeyTaskClass])
+	if err != nil {
+		// Tasks written without task.class (or by another Connect
+		// implementation) still resolve through the connector class.
+		p, cerr := w.registry.Connector(settings.Class)
+		if cerr != nil {
+			return nil, err
+		}
+		plugin = p
+	}
+	if plugin.NewSourceTask == nil {
+		return nil, fmt.Errorf("connector class %s has no source task", plugin.Class)
+	}
+	conv, err := newRecordConverter(w.cfg, settings, connProps)
+	if err != nil {
+		return nil, err
+	}
+	return &workerTask{
+		w:         w,
+		id:        id,
+		connProps: maps.Clone(connProps),
+		taskProps: maps.Clone(taskProps),
+		settings:  settings,
+		task:      plugin.NewSourceTask(),
+		conv:      conv,
+		log:       w.log.With().Str("connector", id.Connector).Int("task", id.Task).Logger(),
+		submitted: newSubmittedRecords(),
+		targets:   make(chan storage.TargetState, 1),
+		quit:      make(chan struct{}),
+		done:      make(chan struct{}),
+		failErr:   make(chan error, 1),
+	}, nil
+}
+
+func (t *workerTask) start(target storage.TargetState) {
+	t.transition(target)
+	go t.run()
+}
+
+func (t *workerTask) transition(target storage.TargetState) {
+	for {
+		select {
+		case t.targets <- target:
+			return
+		default:
+		}
+		select {
+		case <-t.targets:
+		default:
+		}
+	}
+}
+
+func (t *workerTask) status(state storage.State, tr string) storage.Status {
+	return storage.TaskStatus(t.id, state, tr, t.w.cfg.WorkerID, t.w.currentGeneration())
+}
+
+// shutdown asks the task to stop and waits for it, at most
+// task.shutdown.graceful.timeout.ms (or ctx).
+func (t *workerTask) shutdown(ctx context.Context) {
+	close(t.quit)
+	timer := time.NewTimer(t.w.cfg.TaskShutdownTimeout + t.w.cfg.OffsetFlushTimeout)
+	defer timer.Stop()
+	select {
+	case <-t.done:
+	case <-timer.C:
+		t.log.Error().Msg("task did not stop within task.shutdown.graceful.timeout.ms; abandoning it")
+	case <-ctx.Done():
+		t.log.Error().Msg("task did not stop before the worker's deadline; abandoning it")
+	}
+}
+
+// fail records the first fatal error raised outside the poll goroutine.
+func (t *workerTask) fail(err error) {
+	t.failOnce.Do(func() { t.failErr <- err })
+}
+
+func (t *workerTask) run() {
+	defer close(t.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-t.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+
+	err := t.execute(ctx)
+	if err != nil {
+		t.log.Error().Err(err).Msg("task failed")
+		t.w.putStatus(t.status(storage.StateFailed, trace(err)), true)
+		return
+	}
+	t.w.putStatus(t.status(storage.StateUnassigned, ""), true)
+	t.log.Info().Msg("task stopped")
+}
+
+// execute runs the task to completion; a non-nil error means FAILED.
+func (t *workerTask) execute(ctx context.Context) (err error) {
+	producer, err := newTaskProducer(producerProps(t.w.cfg.ProducerProps, t.connProps),
+		fmt.Sprintf("%sconnector-producer-%s-%d", t.w.cfg.ClientIDPrefix, t.id.Connector, t.id.Task))
+	if err != nil {
+		return fmt.Errorf("task %s could not create its producer: %w", t.id, err)
+	}
+	t.producer = producer
+	var acks sync.WaitGroup
+	acks.Add(1)
+	go func() {
+		defer acks.Done()
+		t.ackLoop()
+	}()
+	defer func() {
+		// Flush what was acknowledged even when failing (as Java does),
+		// then release everything.
+		t.finalCommit()
+		stopCtx, done := context.WithTimeout(context.Background(), t.w.cfg.TaskShutdownTimeout)
+		if serr := t.task.Stop(stopCtx); serr != nil {
+			t.log.Error().Err(serr).Msg("task stop failed")
+		}
+		done()
+		producer.AsyncClose()
+		acks.Wait()
+	}()
+
+	tctx := &taskContext{t: t}
+	if err := t.task.Start(ctx, tctx, maps.Clone(t.taskProps)); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("task %s failed to start: %w", t.id, err)
+	}
+	t.log.Info().Msg("task started")
+
+	committer := time.NewTicker(t.w.cfg.OffsetFlushInterval)
+	defer committer.Stop()
+	commitDone := make(chan struct{})
+	defer func() { <-commitDone }()
+	go func() {
+		defer close(commitDone)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-committer.C:
+				t.commitOffsets()
+			}
+		}
+	}()
+	return t.pollLoop(ctx)
+}
+
+func (t *workerTask) pollLoop(ctx context.Context) error {
+	target := <-t.targets
+	for {
+		select {
+		case target = <-t.targets:
+		default:
+		}
+		switch target {
+		case storage.TargetPaused, storage.TargetStopped:
+			t.w.putStatus(t.status(storage.StatePaused, ""), false)
+			t.log.Info().Msg("task paused")
+			select {
+			case target = <-t.targets:
+				continue
+			case err := <-t.failErr:
+				return err
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		t.w.putStatus(t.status(storage.StateRunning, ""), false)
+		if err := t.runUntilTargetChanges(ctx, &target); err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// runUntilTargetChanges polls and sends until the target state changes, the
+// task is stopped (nil) or fails (error).
+func (t *workerTask) runUntilTargetChanges(ctx context.Context, target *storage.TargetState) error {
+	for {
+		select {
+		case nt := <-t.targets:
+			if nt != storage.TargetStarted {
+				*target = nt
+				return nil
+			}
+		case err := <-t.failErr:
+			return err
+		case <-ctx.Done():
+			return nil
+		default:
+		}
+		records, err := t.task.Poll(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, connect.ErrRetriable) {
+				t.log.Warn().Err(err).Msg("poll failed with a retriable error; retrying")
+				select {
+				case <-time.After(retriableBackoff):
+				case <-ctx.Done():
+				}
+				continue
+			}
+			return fmt.Errorf("task %s poll failed: %w", t.id, err)
+		}
+		for _, rec := range records {
+			if err := t.send(ctx, rec); err != nil {
+				return err
+			}
+			if ctx.Err() != nil {
+				return nil
+			}
+		}
+	}
+}
+
+// inflight is attached to every produced message so the ack loop can find
+// its source record.
+type inflight struct {
+	rec      *connect.SourceRecord
+	sub      *submittedRecord
+	explicit bool
+}
+
+func (f *inflight) PartitionIsExplicit() bool { return f.explicit }
+
+// send converts one record and hands it to the producer; it blocks while the
+// producer's input is full (back-pressure) unless the task is stopping.
+func (t *workerTask) send(ctx context.Context, rec *connect.SourceRecord) error {
+	msg, err := t.conv.toProducerMessage(rec)
+	if err != nil {
+		if t.settings.ToleranceAll {
+			t.logSkipped(rec, err)
+			t.commitRecord(ctx, rec, nil)
+			return nil
+		}
+		return fmt.Errorf("task %s could not convert a record for topic %s: %w", t.id, rec.Topic, err)
+	}
+	key := ""
+	if rec.SourcePartition != nil {
+		k, err := storage.OffsetKey(t.id.Connector, rec.SourcePartition)
+		if err != nil {
+			return fmt.Errorf("task %s produced an invalid source partition: %w", t.id, err)
+		}
+		key = string(k)
+	}
+	if rec.SourceOffset != nil {
+		if _, err := storage.OffsetValue(rec.SourceOffset); err != nil {
+			return fmt.Errorf("task %s produced an invalid source offset: %w", t.id, err)
+		}
+	}
+	f := &inflight{rec: rec, explicit: rec.Partition != nil}
+	f.sub = t.submitted.submit(key, rec.SourcePartition, rec.SourceOffset)
+	msg.Metadata = f
+	select {
+	case t.producer.Input() <- msg:
+		return nil
+	case err := <-t.failErr:
+		return err
+	case <-ctx.Done():
+		// Never handed over: forget it, so its offset is not committed
+		// and it is polled again after a restart.
+		t.submitted.drop(f.sub)
+		return nil
+	}
+}
+
+// ackLoop drains producer acknowledgements until the producer is closed.
+func (t *workerTask) ackLoop() {
+	successes, errs := t.producer.Successes(), t.producer.Errors()
+	for successes != nil || errs != nil {
+		select {
+		case m, ok := <-successes:
+			if !ok {
+				successes = nil
+				continue
+			}
+			f := m.Metadata.(*inflight)
+			t.commitRecord(context.Background(), f.rec, &connect.RecordMetadata{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp})
+			t.submitted.ack(f.sub)
+		case pe, ok := <-errs:
+			if !ok {
+				errs = nil
+				continue
+			}
+			f := pe.Msg.Metadata.(*inflight)
+			if t.settings.ToleranceAll {
+				t.logSkipped(f.rec, pe.Err)
+				t.commitRecord(context.Background(), f.rec, nil)
+				t.submitted.ack(f.sub)
+				continue
+			}
+			t.log.Error().Err(pe.Err).Str("topic", pe.Msg.Topic).Int32("partition", pe.Msg.Partition).Msg("failed to send record")
+			t.fail(fmt.Errorf("task %s failed to send a record to topic %s: %w", t.id, pe.Msg.Topic, pe.Err))
+		}
+	}
+}
+
+func (t *workerTask) commitRecord(ctx context.Context, rec *connect.SourceRecord, meta *connect.RecordMetadata) {
+	if err := t.task.CommitRecord(ctx, rec, meta); err != nil {
+		t.log.Warn().Err(err).Msg("task commitRecord failed")
+	}
+}
+
+func (t *workerTask) logSkipped(rec *connect.SourceRecord, err error) {
+	if !t.settings.LogErrors {
+		return
+	}
+	ev := t.log.Warn().Err(err)
+	if t.settings.LogErrorMessages {
+		ev = ev.Str("topic", rec.Topic).Interface("source_partition", rec.SourcePartition).Interface("source_offset", rec.SourceOffset)
+	}
+	ev.Msg("skipping a record (errors.tolerance=all)")
+}
+
+// commitOffsets writes the offsets of every acknowledged prefix, then lets
+// the task commit (Java's commitOffsets + task.commit()).
+func (t *workerTask) commitOffsets() bool {
+	t.commitMu.Lock()
+	defer t.commitMu.Unlock()
+	offsets := t.submitted.committable()
+	if len(offsets) > 0 {
+		entries, err := encodeOffsets(offsets)
+		if err != nil {
+			t.log.Error().Err(err).Msg("cannot encode offsets")
+			return false
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), t.w.cfg.OffsetFlushTimeout)
+		err = t.w.offsets.Set(ctx, entries)
+		cancel()
+		if err != nil {
+			// The records stay acknowledged; their offsets are lost from
+			// this snapshot, so put them back for the next attempt.
+			t.requeue(offsets)
+			t.log.Error().Err(err).Int("partitions", len(offsets)).Msg("failed to flush offsets; will retry at the next interval")
+			return false
+		}
+		t.log.Debug().Int("partitions", len(offsets)).Msg("flushed offsets")
+	}
+	if err := t.task.Commit(context.Background()); err != nil {
+		t.log.Warn().Err(err).Msg("task commit failed")
+	}
+	return true
+}
+
+// requeue puts offsets that failed to flush back at the head of their queues
+// as already-acknowledged records, so the next flush writes them (unless a
+// newer acknowledged offset supersedes them).
+func (t *workerTask) requeue(offsets []committableOffset) {
+	s := t.submitted
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, o := range offsets {
+		r := &submittedRecord{key: o.key, partition: o.partition, offset: o.offset, acked: true}
+		if !s.inQueues[o.key] {
+			s.inQueues[o.key] = true
+			s.order = append(s.order, o.key)
+		}
+		s.queues[o.key] = append([]*submittedRecord{r}, s.queues[o.key]...)
+	}
+}
+
+// finalCommit waits (up to offset.flush.timeout.ms) for outstanding records
+// to be acknowledged, then commits what can be committed.
+func (t *workerTask) finalCommit() {
+	if t.producer == nil {
+		return
+	}
+	timer := time.NewTimer(t.w.cfg.OffsetFlushTimeout)
+	defer timer.Stop()
+	select {
+	case <-t.submitted.drainedCh():
+	case <-timer.C:
+		t.log.Warn().Int("unacknowledged", t.submitted.pending()).Msg("records still unacknowledged at shutdown; their offsets are not committed and they will be copied again")
+	}
+	t.commitOffsets()
+}
+
+// taskContext is the connect.SourceTaskContext of one task.
+type taskContext struct{ t *workerTask }
+
+func (c *taskContext) Offsets() connect.OffsetReader {
+	return offsetReader{connector: c.t.id.Connector, store: c.t.w.offsets}
+}
+
+func (c *taskContext) Logger() zerolog.Logger { return c.t.log }

@@ -1,0 +1,248 @@
+package workerconfig
+
+import (
+	"maps"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/ferrykafka/ferry/connect"
+)
+
+// Topic describes one of the worker's internal topics.
+type Topic struct {
+	Name string
+	// Partitions is the partition count used when the worker creates the
+	// topic; -1 means the broker's default. The config topic always has 1.
+	Partitions int32
+	// ReplicationFactor is used when the worker creates the topic; -1 means
+	// the broker's default.
+	ReplicationFactor int16
+	// Settings are the extra topic configs given with the topic's prefix
+	// (e.g. offset.storage.min.insync.replicas), prefix stripped, without
+	// topic, partitions, replication.factor and cleanup.policy (compaction is
+	// always used), as DistributedConfig.topicSettings returns them.
+	Settings map[string]string
+}
+
+// Plugin is a converter class with the properties given under its prefix
+// (key.converter.schemas.enable=false gives Props{"schemas.enable": "false"}).
+type Plugin struct {
+	Class string
+	Props map[string]string
+}
+
+// Config is a parsed, validated distributed worker configuration.
+type Config struct {
+	GroupID          string
+	BootstrapServers []string
+	// ClientID is client.id ("" when unset).
+	ClientID string
+
+	ConfigTopic Topic
+	OffsetTopic Topic
+	StatusTopic Topic
+
+	KeyConverter    Plugin
+	ValueConverter  Plugin
+	HeaderConverter Plugin
+
+	OffsetFlushInterval time.Duration
+	OffsetFlushTimeout  time.Duration
+	TaskShutdownTimeout time.Duration
+
+	SessionTimeout      time.Duration
+	HeartbeatInterval   time.Duration
+	RebalanceTimeout    time.Duration
+	WorkerSyncTimeout   time.Duration
+	WorkerUnsyncBackoff time.Duration
+	// ScheduledRebalanceMaxDelay is the incremental cooperative assignor's
+	// delay; 0 disables delayed rebalances.
+	ScheduledRebalanceMaxDelay time.Duration
+	// ConnectProtocol is eager, compatible or sessioned (lower case).
+	ConnectProtocol string
+	// ExactlyOnceSourceSupport is disabled, preparing or enabled.
+	ExactlyOnceSourceSupport string
+	MetadataMaxAge           time.Duration
+	RequestTimeout           time.Duration
+
+	// Listeners are the REST listener URLs (at least one).
+	Listeners []string
+	// AdminListeners is nil when admin.listeners is unset (admin endpoints
+	// are served on Listeners) and empty when it is set to "" (disabled).
+	AdminListeners     []string
+	AdvertisedHostName string
+	// AdvertisedPort is rest.advertised.port, 0 when unset.
+	AdvertisedPort            int
+	AdvertisedListener        string
+	AccessControlAllowOrigin  string
+	AccessControlAllowMethods string
+
+	TopicTrackingEnable     bool
+	TopicTrackingAllowReset bool
+	TopicCreationEnable     bool
+	// ConnectorClientConfigOverridePolicy is the class name or alias (All,
+	// None, Principal).
+	ConnectorClientConfigOverridePolicy string
+
+	InterWorkerKeyGenerationAlgorithm string
+	// InterWorkerKeySize is in bits; 0 means the algorithm's default.
+	InterWorkerKeySize                int
+	InterWorkerKeyTTL                 time.Duration
+	InterWorkerSignatureAlgorithm     string
+	InterWorkerVerificationAlgorithms []string
+
+	// Props are the properties as given (a copy).
+	Props map[string]string
+	// Values are every defined key's parsed value (defaults included).
+	Values connect.Values
+
+	unused   []string
+	warnings []string
+	// localHost returns this machine's address for an empty listener host
+	// (Java's InetAddress.getLocalHost().getHostAddress()); tests replace it.
+	localHost func() (string, error)
+}
+
+// Parse validates props as Java's DistributedConfig does and returns the
+// typed configuration. The error, if any, is an *Error naming every problem,
+// one per line, in Java's wording.
+func Parse(props map[string]string) (*Config, error) {
+	raw := maps.Clone(props)
+	if raw == nil {
+		raw = map[string]string{}
+	}
+	var problems []string
+	values := connect.Values{}
+	for _, cv := range ConfigDef().Validate(raw) {
+		values[cv.Name] = cv.Value
+		problems = append(problems, cv.Errors...)
+	}
+	problems = append(problems, checkListeners(Listeners, values[Listeners])...)
+	problems = append(problems, checkAdminListeners(values[AdminListeners])...)
+	problems = append(problems, checkInterWorker(values)...)
+	if len(problems) > 0 {
+		return nil, &Error{Problems: problems}
+	}
+
+	c := &Config{Props: raw, Values: values, localHost: javaLocalHostAddress}
+	str := func(k string) string { s, _ := values[k].(string); return s }
+	list := func(k string) []string { l, _ := values[k].([]string); return l }
+	boolean := func(k string) bool { b, _ := values[k].(bool); return b }
+	ms := func(k string) time.Duration {
+		switch n := values[k].(type) {
+		case int32:
+			return millis(int64(n))
+		case int64:
+			return millis(n)
+		}
+		return 0
+	}
+
+	c.GroupID = str(GroupID)
+	c.BootstrapServers = list(BootstrapServers)
+	c.ClientID = str(ClientID)
+
+	i32 := func(k string) int32 { n, _ := values[k].(int32); return n }
+	i16 := func(k string) int16 { n, _ := values[k].(int16); return n }
+	c.ConfigTopic = Topic{Name: str(ConfigStorageTopic), Partitions: 1, ReplicationFactor: i16(ConfigStorageReplicationFactor)}
+	c.OffsetTopic = Topic{Name: str(OffsetStorageTopic), Partitions: i32(OffsetStoragePartitions),
+		ReplicationFactor: i16(OffsetStorageReplicationFactor)}
+	c.StatusTopic = Topic{Name: str(StatusStorageTopic), Partitions: i32(StatusStoragePartitions),
+		ReplicationFactor: i16(StatusStorageReplicationFactor)}
+	c.ConfigTopic.Settings = c.topicSettings(ConfigStoragePrefix)
+	c.OffsetTopic.Settings = c.topicSettings(OffsetStoragePrefix)
+	c.StatusTopic.Settings = c.topicSettings(StatusStoragePrefix)
+
+	c.KeyConverter = Plugin{Class: str(KeyConverter), Props: withPrefix(raw, KeyConverter+".")}
+	c.ValueConverter = Plugin{Class: str(ValueConverter), Props: withPrefix(raw, ValueConverter+".")}
+	c.HeaderConverter = Plugin{Class: str(HeaderConverter), Props: withPrefix(raw, HeaderConverter+".")}
+
+	c.OffsetFlushInterval = ms(OffsetFlushIntervalMs)
+	c.OffsetFlushTimeout = ms(OffsetFlushTimeoutMs)
+	c.TaskShutdownTimeout = ms(TaskShutdownGracefulTimeoutMs)
+	c.SessionTimeout = ms(SessionTimeoutMs)
+	c.HeartbeatInterval = ms(HeartbeatIntervalMs)
+	c.RebalanceTimeout = ms(RebalanceTimeoutMs)
+	c.WorkerSyncTimeout = ms(WorkerSyncTimeoutMs)
+	c.WorkerUnsyncBackoff = ms(WorkerUnsyncBackoffMs)
+	c.ScheduledRebalanceMaxDelay = ms(ScheduledRebalanceMaxDelayMs)
+	c.ConnectProtocol, _ = connectProtocolOf(values[ConnectProtocol])
+	c.ExactlyOnceSourceSupport = str(ExactlyOnceSourceSupport)
+	c.MetadataMaxAge = ms(MetadataMaxAgeMs)
+	c.RequestTimeout = ms(RequestTimeoutMs)
+
+	c.Listeners = list(Listeners)
+	c.AdminListeners = list(AdminListeners)
+	c.AdvertisedHostName = str(RestAdvertisedHostName)
+	c.AdvertisedPort = int(i32(RestAdvertisedPort))
+	c.AdvertisedListener = str(RestAdvertisedListener)
+	c.AccessControlAllowOrigin = str(AccessControlAllowOrigin)
+	c.AccessControlAllowMethods = str(AccessControlAllowMethods)
+
+	c.TopicTrackingEnable = boolean(TopicTrackingEnable)
+	c.TopicTrackingAllowReset = boolean(TopicTrackingAllowReset)
+	c.TopicCreationEnable = boolean(TopicCreationEnable)
+	c.ConnectorClientConfigOverridePolicy = str(ConnectorClientConfigOverridePolicy)
+
+	c.InterWorkerKeyGenerationAlgorithm = str(InterWorkerKeyGenerationAlgo)
+	c.InterWorkerKeySize = int(i32(InterWorkerKeySize))
+	c.InterWorkerKeyTTL = ms(InterWorkerKeyTTLMs)
+	c.InterWorkerSignatureAlgorithm = str(InterWorkerSignatureAlgorithm)
+	c.InterWorkerVerificationAlgorithms = list(InterWorkerVerificationAlgos)
+
+	c.unused = unusedKeys(raw, values)
+	c.warnings = append(c.warnings, internalConverterWarnings(raw)...)
+	return c, nil
+}
+
+// Unused returns the keys set in the worker properties that Java Connect
+// knows but Ferry does not act on (plugin.path, metric.reporters,
+// config.providers, ...), sorted, so the caller can log one warning for each.
+func (c *Config) Unused() []string { return append([]string(nil), c.unused...) }
+
+// Warnings returns the warnings Java's DistributedConfig/WorkerConfig log for
+// these properties (ignored topic settings, removed internal converter
+// properties), in Java's wording.
+func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
+
+// topicSettings returns the prefixed topic settings, as
+// DistributedConfig.topicSettings does, recording its warnings.
+func (c *Config) topicSettings(prefix string) map[string]string {
+	out := withPrefix(c.Props, prefix)
+	if v, ok := out["partitions"]; ok && prefix == ConfigStoragePrefix {
+		c.warnings = append(c.warnings, "Ignoring '"+prefix+"partitions="+v+"' setting, since config topic partitions is always 1")
+	}
+	if v, ok := out["cleanup.policy"]; ok {
+		c.warnings = append(c.warnings, "Ignoring '"+prefix+"cleanup.policy="+v+"' setting, since compaction is always used")
+		delete(out, "cleanup.policy")
+	}
+	delete(out, "topic")
+	delete(out, "replication.factor")
+	delete(out, "partitions")
+	return out
+}
+
+// withPrefix returns the entries of props whose key starts with prefix, with
+// the prefix stripped (Java's AbstractConfig.originalsWithPrefix).
+func withPrefix(props map[string]string, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range props {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
+}
+
+// millis converts a millisecond count to a Duration, saturating instead of
+// overflowing for values such as Long.MAX_VALUE.
+func millis(n int64) time.Duration {
+	if n > math.MaxInt64/int64(time.Millisecond) {
+		return time.Duration(math.MaxInt64)
+	}
+	if n < math.MinInt64/int64(time.Millisecond) {
+		return time.Duration(math.MinInt64)
+	}
+	return time.Duration(n) * time.Millisecond
+}

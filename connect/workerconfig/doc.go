@@ -1,0 +1,16 @@
+// Package workerconfig owns the distributed worker's configuration: reading
+// worker.properties (Load), the worker keys with Connect's names, types,
+// defaults, docs and validators (ConfigDef), and the one validation pass that
+// turns the properties into a typed Config (Parse) or an Error listing every
+// problem in Java's wording.
+//
+// Config also answers the questions the rest of the worker asks of its
+// configuration the way Java Connect answers them: the internal topics and
+// their extra settings, converter classes and their prefixed properties, the
+// Java client properties for internal and task clients, the advertised REST
+// URL and the worker id, and the keys Java knows that Ferry ignores.
+//
+// Dependency rule: this package imports only connect (for ConfigDef), the
+// magiconair/properties reader and the standard library. It builds no Kafka
+// client and knows nothing of the herder, the runtime, storage or REST.
+package workerconfig

@@ -1,0 +1,95 @@
+package workerconfig
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/ferrykafka/ferry/connect"
+)
+
+// ignoredKeys are worker keys Java Connect acts on and Ferry accepts but does
+// not (no JVM plugin loading, no JMX metrics, no config providers, no
+// REST extensions, client tuning sarama does not expose). Keep this list in
+// step with what the runtime implements.
+var ignoredKeys = map[string]bool{
+	PluginPath:               true,
+	PluginDiscovery:          true,
+	RestExtensionClasses:     true,
+	MetricReporters:          true,
+	MetricsSampleWindowMs:    true,
+	MetricsNumSamples:        true,
+	MetricsRecordingLevel:    true,
+	ConfigProviders:          true,
+	ClientDNSLookup:          true,
+	ResponseHTTPHeaders:      true,
+	SSLClientAuth:            true,
+	SendBufferBytes:          true,
+	ReceiveBufferBytes:       true,
+	ReconnectBackoffMs:       true,
+	ReconnectBackoffMaxMs:    true,
+	SocketConnectionSetupMax: true,
+	RetryBackoffMaxMs:        true,
+	ConnectionsMaxIdleMs:     true,
+	MetadataRecoveryStrategy: true,
+}
+
+// ignoredPrefixes are key prefixes Java knows and Ferry ignores.
+var ignoredPrefixes = []string{
+	ConfigProviders + ".", // config.providers.<name>.class / .param.*
+	"metrics.context.",    // metrics reporter labels
+	"listeners.https.",    // REST server TLS (Jetty SslContextFactory)
+	"admin.listeners.https.",
+}
+
+// unusedKeys lists the keys set in props that Ferry ignores, sorted. An
+// exactly.once.source.support other than "disabled" is listed too: Ferry
+// runs source tasks at least once.
+func unusedKeys(props map[string]string, values connect.Values) []string {
+	var out []string
+	for k := range props {
+		if ignoredKeys[k] {
+			out = append(out, k)
+			continue
+		}
+		for _, p := range ignoredPrefixes {
+			if strings.HasPrefix(k, p) {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	if v, _ := values[ExactlyOnceSourceSupport].(string); v != "" && v != ExactlyOnceDisabled {
+		out = append(out, ExactlyOnceSourceSupport)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// internalConverterWarnings is WorkerConfig.logInternalConverterRemovalWarnings.
+func internalConverterWarnings(props map[string]string) []string {
+	var removed []string
+	for _, p := range []string{"internal.key.converter", "internal.value.converter"} {
+		if _, ok := props[p]; ok {
+			removed = append(removed, p)
+		}
+		var sub []string
+		for k := range props {
+			if strings.HasPrefix(k, p+".") {
+				sub = append(sub, k)
+			}
+		}
+		sort.Strings(sub)
+		removed = append(removed, sub...)
+	}
+	if len(removed) == 0 {
+		return nil
+	}
+	return []string{"The worker has been configured with one or more internal converter properties ([" +
+		strings.Join(removed, ", ") + "]). " +
+		"Support for these properties was deprecated in version 2.0 and removed in version 3.0, " +
+		"and specifying them will have no effect. " +
+		"Instead, an instance of the JsonConverter with schemas.enable " +
+		"set to false will be used. For more information, please visit " +
+		"https://kafka.apache.org/documentation/#upgrade and consult the upgrade notes" +
+		"for the 3.0 release."}
+}

@@ -1,0 +1,212 @@
+package mirror
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/ferrykafka/ferry/connect"
+)
+
+// MirrorSourceConnector replicates topics from a source cluster to a target
+// cluster (Java's org.apache.kafka.connect.mirror.MirrorSourceConnector).
+// It decides which source partitions to replicate, creates the remote topics
+// and splits the partitions among MirrorSourceTasks.
+type MirrorSourceConnector struct {
+	connect.SourceConnectorBase
+
+	cfg    *sourceConfig
+	cctx   connect.ConnectorContext
+	log    zerolog.Logger
+	source *clusterAdmin
+	target *clusterAdmin
+
+	// mu guards known, read by TaskConfigs and written by the refresh loop.
+	mu    sync.Mutex
+	known []topicPartition
+
+	cancel context.CancelFunc
+	// loopDone is closed when the refresh goroutine has returned (nil when
+	// none was started).
+	loopDone chan struct{}
+	// wg tracks the refresh goroutine and admin calls that outlived
+	// admin.timeout.ms.
+	wg       sync.WaitGroup
+	stopOnce sync.Once
+}
+
+// NewMirrorSourceConnector returns an unstarted connector.
+func NewMirrorSourceConnector() *MirrorSourceConnector { return &MirrorSourceConnector{} }
+
+// Version is Ferry's version.
+func (c *MirrorSourceConnector) Version() string { return connect.Version }
+
+// Config returns the connector's ConfigDef.
+func (c *MirrorSourceConnector) Config() *connect.ConfigDef { return newSourceConfigDef() }
+
+// Start connects to both clusters, selects the source partitions to
+// replicate, creates the missing remote topics and partitions on the target
+// cluster, then starts the topic refresh. Every admin call is bounded by
+// admin.timeout.ms; a failure is returned, naming the cluster and topic.
+func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.ConnectorContext, props map[string]string) error {
+	began := time.Now()
+	cfg, err := parseSourceConfig(newSourceConfigDef(), props)
+	if err != nil {
+		return err
+	}
+	c.cfg, c.cctx = cfg, cctx
+	c.log = cctx.Logger().With().Str("source_cluster", cfg.sourceAlias).Str("target_cluster", cfg.targetAlias).Logger()
+	if !cfg.enabled {
+		c.log.Info().Msg("replication is disabled (enabled=false); not starting")
+		return nil
+	}
+
+	if c.source, err = openClusterAdmin(ctx, "source", cfg.sourceAlias, cfg.sourceAdminProps(roleSourceAdmin),
+		cfg.adminTimeout, &c.wg, c.log); err != nil {
+		return err
+	}
+	if c.target, err = openClusterAdmin(ctx, "target", cfg.targetAlias, cfg.targetAdminProps(roleTargetAdmin),
+		cfg.adminTimeout, &c.wg, c.log); err != nil {
+		c.closeAdmins()
+		return err
+	}
+
+	sourceTopics, err := c.findSourceTopics(ctx)
+	if err == nil {
+		c.setKnown(expandPartitions(sourceTopics))
+		var targetTopics map[string]int32
+		if targetTopics, err = c.findTargetTopics(ctx); err == nil {
+			err = c.createRemoteTopics(ctx, sourceTopics, targetTopics)
+		}
+	}
+	if err != nil {
+		c.closeAdmins()
+		return err
+	}
+
+	loopCtx, cancel := context.WithCancel(ctx)
+	c.cancel = cancel
+	if cfg.refreshInterval > 0 {
+		c.loopDone = make(chan struct{})
+		c.wg.Add(1)
+		go c.refreshLoop(loopCtx)
+	}
+	c.log.Info().Int("topic_partitions", len(c.knownPartitions())).Dur("took", time.Since(began)).
+		Msg("started MirrorSourceConnector")
+	return nil
+}
+
+// TaskConfigs deals the known source partitions out round-robin: partition i
+// of the discovery order (topics by name, then partition number) goes to
+// task i mod numTasks, numTasks = min(maxTasks, #partitions). Each task
+// config is the connector config plus task.assigned.partitions and
+// task.index, as in Java. No partitions (or enabled=false) means no tasks.
+func (c *MirrorSourceConnector) TaskConfigs(ctx context.Context, maxTasks int) ([]map[string]string, error) {
+	if c.cfg == nil {
+		return nil, errors.New("MirrorSourceConnector: TaskConfigs called before Start")
+	}
+	parts := c.knownPartitions()
+	if !c.cfg.enabled || len(parts) == 0 || maxTasks <= 0 {
+		return []map[string]string{}, nil
+	}
+	numTasks := min(maxTasks, len(parts))
+	assigned := make([][]string, numTasks)
+	for i, tp := range parts {
+		assigned[i%numTasks] = append(assigned[i%numTasks], tp.String())
+	}
+	out := make([]map[string]string, numTasks)
+	for i := range out {
+		tc := maps.Clone(c.cfg.props)
+		tc[keyTaskAssignedPartitions] = strings.Join(assigned[i], ",")
+		tc[keyTaskIndex] = strconv.Itoa(i)
+		out[i] = tc
+	}
+	return out, nil
+}
+
+// Stop ends the refresh loop, closes the admin clients and waits (until ctx
+// ends) for admin calls still running in sarama.
+func (c *MirrorSourceConnector) Stop(ctx context.Context) error {
+	c.stopOnce.Do(func() {
+		if c.cancel != nil {
+			c.cancel()
+		}
+		// The loop returns promptly once cancelled (its admin calls stop
+		// waiting on the context); the admins are closed only after it,
+		// as it uses them.
+		if c.loopDone != nil {
+			select {
+			case <-c.loopDone:
+			case <-ctx.Done():
+				c.log.Warn().Msg("stopped before the topic refresh finished")
+				return
+			}
+		}
+		c.closeAdmins()
+		if !waitGroup(ctx, &c.wg) {
+			c.log.Warn().Msg("stopped before admin calls still running in the client finished")
+		}
+	})
+	return nil
+}
+
+// closeAdmins closes the admin clients once.
+func (c *MirrorSourceConnector) closeAdmins() {
+	if c.source != nil {
+		c.source.close()
+		c.source = nil
+	}
+	if c.target != nil {
+		c.target.close()
+		c.target = nil
+	}
+}
+
+func (c *MirrorSourceConnector) knownPartitions() []topicPartition {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.known
+}
+
+func (c *MirrorSourceConnector) setKnown(parts []topicPartition) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.known = parts
+}
+
+// refreshLoop re-checks the topics every refresh.topics.interval.seconds
+// (first after one interval, as Java's scheduleRepeatingDelayed). Transient
+// failures are logged and retried at the next tick; a permanent one fails
+// the connector through RaiseError and ends the loop.
+func (c *MirrorSourceConnector) refreshLoop(ctx context.Context) {
+	defer c.wg.Done()
+	defer close(c.loopDone)
+	ticker := time.NewTicker(c.cfg.refreshInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		err := c.refreshTopicPartitions(ctx)
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return
+		case isRetriable(err):
+			c.log.Warn().Err(err).Msg("topic refresh failed; retrying at the next interval")
+		default:
+			c.log.Error().Err(err).Msg("topic refresh failed")
+			c.cctx.RaiseError(fmt.Errorf("MirrorSourceConnector topic refresh: %w", err))
+			return
+		}
+	}
+}

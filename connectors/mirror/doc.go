@@ -1,0 +1,49 @@
+// Package mirror holds Ferry's MirrorMaker 2 connectors, compatible with
+// Kafka's org.apache.kafka.connect.mirror classes: connector configs written
+// for Java MirrorMaker 2 work unchanged, and the records and Connect offsets
+// they write are the ones Java writes.
+//
+// This first cut holds MirrorSourceConnector and MirrorSourceTask:
+//
+//   - MirrorSourceConnector lists the source cluster's topics, selects those
+//     to replicate (topics / topics.exclude, heartbeats, never internal topics
+//     or cycles), creates their renamed copies on the target cluster with the
+//     same partition count, and re-checks every refresh.topics.interval.seconds,
+//     asking the runtime for new task configs when the partition set changes.
+//   - MirrorSourceTask consumes its assigned source partitions (no consumer
+//     group; offsets live in Connect's offsets topic) and returns each record
+//     renamed by the replication policy, bytes unchanged.
+//
+// Not yet here (later issues): offset syncs, topic config and ACL sync,
+// MirrorCheckpointConnector and MirrorHeartbeatConnector, metrics.
+//
+// Goroutines: the connector owns one refresh goroutine (started by Start,
+// stopped by Stop or by Start's context). A task owns one goroutine per
+// assigned partition that moves records from sarama's partition consumer to
+// the task's event channel; Poll is the only reader. Both track their
+// goroutines in a WaitGroup that Stop waits for. Admin calls run on a helper
+// goroutine so they can be bounded by admin.timeout.ms even though sarama's
+// calls take no context (see boundedCall).
+//
+// Deliberate differences from Java:
+//
+//   - Start fails (with the cluster alias and topic in the message) when an
+//     admin call fails or exceeds admin.timeout.ms; Java's scheduler logs
+//     the error and starts anyway. In the refresh loop, transient errors are
+//     logged and retried at the next interval, permanent ones are raised
+//     through ConnectorContext.RaiseError; Java logs both.
+//   - Partitions are dealt to tasks in a sorted order (topic, then
+//     partition), so task configs are stable; Java uses hash-set order.
+//   - A non-retriable consumer error fails the task from Poll; Java logs
+//     every KafkaException and keeps polling.
+//   - auto.offset.reset=none with no stored offset fails Start; Java's
+//     consumer would throw on every poll.
+//   - Validation also rejects values Java accepts but cannot use: a zero
+//     admin.timeout.ms or refresh interval, a negative poll timeout, a
+//     replication.factor CreateTopics cannot carry, patterns Go's regexp
+//     (RE2) cannot compile.
+//
+// Dependency rule: this package imports connect, connect/kafkaclient,
+// connectors/mirror/mirrorclient, sarama and zerolog. It must not import
+// runtime, herder, storage or rest.
+package mirror

@@ -1,0 +1,260 @@
+package mirror
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/rs/zerolog"
+
+	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
+)
+
+// MirrorSourceTask replicates the source partitions listed in its
+// task.assigned.partitions (Java's org.apache.kafka.connect.mirror.MirrorSourceTask).
+// It consumes them without a consumer group: where to resume comes from the
+// Connect offsets the runtime stored for its records.
+type MirrorSourceTask struct {
+	cfg          *sourceConfig
+	log          zerolog.Logger
+	settings     consumerSettings
+	retryBackoff time.Duration
+
+	client   sarama.Client
+	consumer sarama.Consumer
+
+	// events carries records (and permanent partition failures) from the
+	// partition readers to Poll, its only reader.
+	events chan taskEvent
+	// done is closed by Stop; partition readers watch it.
+	done     chan struct{}
+	wg       sync.WaitGroup
+	stopOnce sync.Once
+
+	// fatal is the permanent failure Poll reports from then on (Poll's
+	// goroutine only).
+	fatal error
+}
+
+// taskEvent is a record, or the permanent failure of one partition.
+type taskEvent struct {
+	msg *sarama.ConsumerMessage
+	err error
+}
+
+// NewMirrorSourceTask returns an unstarted task.
+func NewMirrorSourceTask() *MirrorSourceTask { return &MirrorSourceTask{} }
+
+// Version is Ferry's version.
+func (t *MirrorSourceTask) Version() string { return connect.Version }
+
+// Start reads the stored offsets of the assigned partitions, connects a
+// consumer to the source cluster (bounded by admin.timeout.ms) and starts
+// reading every partition at its stored offset + 1, or where
+// auto.offset.reset says when none is stored.
+func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskContext, props map[string]string) error {
+	cfg, err := parseSourceConfig(newSourceTaskConfigDef(), props)
+	if err != nil {
+		return err
+	}
+	cfg.isTask = true
+	t.cfg = cfg
+	t.log = tctx.Logger().With().Str("source_cluster", cfg.sourceAlias).Str("target_cluster", cfg.targetAlias).Logger()
+
+	consumerProps := cfg.sourceConsumerProps(roleConsumer)
+	kc, err := kafkaclient.Parse(consumerProps)
+	if err != nil {
+		return fmt.Errorf("source cluster %q: consumer settings: %w", cfg.sourceAlias, err)
+	}
+	if t.settings, err = applyConsumerProps(consumerProps, kc.Sarama); err != nil {
+		return fmt.Errorf("source cluster %q: %w", cfg.sourceAlias, err)
+	}
+	t.retryBackoff = kc.Sarama.Consumer.Retry.Backoff
+
+	starts, err := t.startOffsets(ctx, tctx.Offsets())
+	if err != nil {
+		return err
+	}
+
+	t.client, err = boundedCall(ctx, cfg.adminTimeout, &t.wg,
+		func() (sarama.Client, error) { return sarama.NewClient(kc.Brokers, kc.Sarama) },
+		func(c sarama.Client, err error) {
+			if err == nil {
+				_ = c.Close()
+			}
+		})
+	if err != nil {
+		return fmt.Errorf("connect consumer to source cluster %q at %s: %w", cfg.sourceAlias, strings.Join(kc.Brokers, ","), err)
+	}
+	if t.consumer, err = sarama.NewConsumerFromClient(t.client); err != nil {
+		_ = t.client.Close()
+		return fmt.Errorf("create consumer for source cluster %q: %w", cfg.sourceAlias, err)
+	}
+
+	t.events = make(chan taskEvent, t.settings.maxPollRecords)
+	t.done = make(chan struct{})
+	for _, tp := range cfg.partitions {
+		r := &partitionReader{task: t, tp: tp, next: starts[tp],
+			log: t.log.With().Str("topic", tp.topic).Int32("partition", tp.partition).Logger()}
+		// The first subscription is made here, so auto.offset.reset=latest
+		// means "the end of the partition when the task started".
+		if err := r.subscribe(); err != nil {
+			if !isRetriable(err) {
+				_ = t.Stop(ctx)
+				return fmt.Errorf("consume %s from source cluster %q: %w", tp, cfg.sourceAlias, err)
+			}
+			r.log.Warn().Err(err).Msg("cannot consume the partition yet; retrying")
+		}
+		t.wg.Add(1)
+		go r.run()
+	}
+	t.log.Info().Int("topic_partitions", len(cfg.partitions)).Str("partitions", joinPartitions(cfg.partitions)).
+		Msg("replicating topic-partitions")
+	return nil
+}
+
+// startOffsets returns where each assigned partition starts: the stored
+// offset + 1 (the stored offset is the last replicated record), else
+// sarama.OffsetOldest or OffsetNewest per auto.offset.reset.
+func (t *MirrorSourceTask) startOffsets(ctx context.Context, reader connect.OffsetReader) (map[topicPartition]int64, error) {
+	starts := make(map[topicPartition]int64, len(t.cfg.partitions))
+	if len(t.cfg.partitions) == 0 {
+		return starts, nil
+	}
+	keys := make([]map[string]any, len(t.cfg.partitions))
+	for i, tp := range t.cfg.partitions {
+		keys[i] = sourcePartition(t.cfg.sourceAlias, tp)
+	}
+	stored, err := reader.Offsets(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read stored offsets: %w", err)
+	}
+	if len(stored) != len(keys) {
+		return nil, fmt.Errorf("read stored offsets: got %d offsets for %d partitions", len(stored), len(keys))
+	}
+	uncommitted := 0
+	for i, tp := range t.cfg.partitions {
+		off, ok, err := storedOffset(stored[i])
+		if err != nil {
+			return nil, fmt.Errorf("stored offset of %s: %w", tp, err)
+		}
+		if ok {
+			starts[tp] = off + 1
+			continue
+		}
+		uncommitted++
+		if starts[tp], err = t.resetOffset(); err != nil {
+			return nil, fmt.Errorf("%s has no stored offset and %w", tp, err)
+		}
+	}
+	t.log.Info().Int("uncommitted_partitions", uncommitted).Msg("starting with previously uncommitted partitions")
+	return starts, nil
+}
+
+// resetOffset is where a partition starts when no usable offset is known.
+func (t *MirrorSourceTask) resetOffset() (int64, error) {
+	switch t.settings.reset {
+	case "earliest":
+		return sarama.OffsetOldest, nil
+	case "latest":
+		return sarama.OffsetNewest, nil
+	}
+	return 0, fmt.Errorf("auto.offset.reset is none: %w", errFatal)
+}
+
+// Poll returns the records that arrived, waiting up to
+// consumer.poll.timeout.ms for the first one and returning at most
+// max.poll.records. It returns nil (no error) when nothing arrived or ctx
+// ended, and a permanent partition failure as an error.
+func (t *MirrorSourceTask) Poll(ctx context.Context) ([]*connect.SourceRecord, error) {
+	if t.fatal != nil {
+		return nil, t.fatal
+	}
+	if t.events == nil {
+		return nil, errors.New("MirrorSourceTask: Poll called before Start")
+	}
+	var ev taskEvent
+	select {
+	case ev = <-t.events:
+	default:
+		timer := time.NewTimer(t.cfg.pollTimeout)
+		defer timer.Stop()
+		select {
+		case ev = <-t.events:
+		case <-timer.C:
+			return nil, nil
+		case <-ctx.Done():
+			return nil, nil
+		case <-t.done:
+			return nil, nil
+		}
+	}
+	var out []*connect.SourceRecord
+	for more := true; more; {
+		if ev.err != nil {
+			t.fatal = ev.err
+			break
+		}
+		out = append(out, t.convertRecord(ev.msg))
+		if len(out) >= t.settings.maxPollRecords {
+			break
+		}
+		select {
+		case ev = <-t.events:
+		default:
+			more = false
+		}
+	}
+	if len(out) == 0 {
+		return nil, t.fatal
+	}
+	t.log.Trace().Int("records", len(out)).Msg("polled")
+	return out, nil
+}
+
+// Commit does nothing yet. Java emits offset syncs here (the delayed ones
+// for quiet partitions); offset syncs come with a later issue.
+func (t *MirrorSourceTask) Commit(ctx context.Context) error { return nil }
+
+// CommitRecord does nothing yet. Java queues an offset sync (upstream
+// offset, downstream offset) here; offset syncs come with a later issue.
+func (t *MirrorSourceTask) CommitRecord(ctx context.Context, rec *connect.SourceRecord, meta *connect.RecordMetadata) error {
+	return nil
+}
+
+// Stop stops the partition readers, waits for them until ctx ends, and closes
+// the consumer and its client.
+func (t *MirrorSourceTask) Stop(ctx context.Context) error {
+	t.stopOnce.Do(func() {
+		if t.done != nil {
+			close(t.done)
+		}
+		if !waitGroup(ctx, &t.wg) {
+			t.log.Warn().Msg("stopped before every partition reader finished")
+		}
+		if t.consumer != nil {
+			if err := t.consumer.Close(); err != nil {
+				t.log.Warn().Err(err).Msg("closing source consumer")
+			}
+		}
+		if t.client != nil {
+			if err := t.client.Close(); err != nil && !errors.Is(err, sarama.ErrClosedClient) {
+				t.log.Warn().Err(err).Msg("closing source client")
+			}
+		}
+	})
+	return nil
+}
+
+func joinPartitions(tps []topicPartition) string {
+	s := make([]string, len(tps))
+	for i, tp := range tps {
+		s[i] = tp.String()
+	}
+	return strings.Join(s, ",")
+}

@@ -1,0 +1,12 @@
+package rest
+
+import "net/http"
+
+// serverInfo: GET / — version, commit and Kafka cluster id.
+func (s *Server) serverInfo(r *http.Request) (reply, error) {
+	info, err := s.herder.ServerInfo(r.Context())
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: info}, nil
+}

@@ -1,0 +1,216 @@
+package rest
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferrykafka/ferry/test/testkit"
+)
+
+func TestParseListener(t *testing.T) {
+	good := map[string]Listener{
+		"http://:8083":             {"http", "", 8083},
+		"HTTP://localhost:80":      {"http", "localhost", 80},
+		"http://127.0.0.1:0":       {"http", "127.0.0.1", 0},
+		"http://[::1]:8083":        {"http", "::1", 8083},
+		"http://[fe80::1%eth0]:1":  {"http", "fe80::1%eth0", 1},
+		"http://my-host.example:9": {"http", "my-host.example", 9},
+	}
+	for in, want := range good {
+		got, err := ParseListener(in)
+		if err != nil || got != want {
+			t.Errorf("ParseListener(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	bad := map[string]string{
+		"localhost:8083":    "Listener doesn't have the right format (protocol://hostname:port).",
+		"http://host":       "Listener doesn't have the right format (protocol://hostname:port).",
+		"http://host:8083/": "Listener doesn't have the right format (protocol://hostname:port).",
+		"ftp://host:21":     `Listener protocol must be either "http" or "https".`,
+		"https://:8443":     "listener https://:8443: https listeners are not supported yet",
+		"http://host:70000": "listener http://host:70000: port out of range 0-65535",
+		"http://host:-1":    "listener http://host:-1: port out of range 0-65535",
+	}
+	for in, want := range bad {
+		if _, err := ParseListener(in); err == nil || err.Error() != want {
+			t.Errorf("ParseListener(%q) error = %v, want %q", in, err, want)
+		}
+	}
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	h := newFakeHerder()
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Listeners: []string{"http://:0", " "}}, "rest: invalid listeners: Empty URL found when parsing listeners list."},
+		{Config{Listeners: []string{"https://:0"}}, "rest: invalid listeners: listener https://:0: https listeners are not supported yet"},
+		{Config{AdvertisedListener: "https"}, `rest: rest.advertised.listener "https" is not supported (only http for now)`},
+		{Config{AdvertisedPort: 70000}, "rest: rest.advertised.port 70000 out of range"},
+	} {
+		if _, err := New(tc.cfg, h, testkit.Logger(t)); err == nil || err.Error() != tc.want {
+			t.Errorf("New(%+v) error = %v, want %q", tc.cfg, err, tc.want)
+		}
+	}
+	s, err := New(Config{Listeners: []string{"http://127.0.0.1:0"}}, nil, testkit.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err == nil || err.Error() != "rest: herder is required" {
+		t.Errorf("Start without a herder: %v", err)
+	}
+}
+
+func TestStartServesAndStops(t *testing.T) {
+	h := newFakeHerder()
+	h.add("c", map[string]string{"name": "c"})
+	s, err := New(Config{Listeners: []string{"http://127.0.0.1:0", "http://127.0.0.1:0"}}, h, testkit.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	if err := s.Start(ctx); err == nil {
+		t.Error("second Start succeeded")
+	}
+
+	urls := s.URLs()
+	if len(urls) != 2 || urls[0] == urls[1] {
+		t.Fatalf("URLs() = %v", urls)
+	}
+	for _, u := range urls {
+		resp, err := http.Get(u + "/connectors")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != `["c"]` {
+			t.Errorf("GET %s/connectors: %d %s", u, resp.StatusCode, body)
+		}
+	}
+
+	// Created connectors get an absolute Location on the real server.
+	resp, err := http.Post(urls[0]+"/connectors", "application/json", strings.NewReader(`{"name":"d","config":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 201 || loc != urls[0]+"/connectors/d" {
+		t.Errorf("POST: %d Location %q", resp.StatusCode, loc)
+	}
+
+	// Advertised: the first listener's host and bound port, Java's form.
+	port := strings.TrimPrefix(urls[0], "http://127.0.0.1:")
+	if got, want := s.AdvertisedURL(), "http://127.0.0.1:"+port+"/"; got != want {
+		t.Errorf("AdvertisedURL() = %q, want %q", got, want)
+	}
+
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(urls[0] + "/"); err == nil {
+		t.Error("server still answering after Stop")
+	}
+	if err := s.Stop(ctx); err != nil {
+		t.Errorf("second Stop: %v", err)
+	}
+}
+
+func TestStartReportsBindErrors(t *testing.T) {
+	a, err := New(Config{Listeners: []string{"http://127.0.0.1:0"}}, newFakeHerder(), testkit.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = a.Stop(context.Background()) }()
+	taken := a.URLs()[0] // http://127.0.0.1:port
+
+	b, err := New(Config{Listeners: []string{"http://127.0.0.1:0", taken}}, newFakeHerder(), testkit.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Start(context.Background()); err == nil || !strings.Contains(err.Error(), "rest: listen on "+taken) {
+		t.Errorf("Start on a taken port: %v", err)
+	}
+	if err := b.Stop(context.Background()); err != nil {
+		t.Errorf("Stop after failed Start: %v", err)
+	}
+}
+
+func TestStopForcesHangingRequests(t *testing.T) {
+	h := newFakeHerder()
+	h.block = true
+	s, err := New(Config{Listeners: []string{"http://127.0.0.1:0"}}, h, testkit.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		resp, err := http.Get(s.URLs()[0] + "/connectors")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+	}()
+	testkit.Eventually(t, 5*time.Second, func() error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.lastCtx == nil {
+			return io.EOF
+		}
+		return nil
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Stop(ctx); err == nil {
+		t.Error("Stop with a hanging request reported a graceful shutdown")
+	}
+	h.mu.Lock()
+	herderCtx := h.lastCtx
+	h.mu.Unlock()
+	if herderCtx.Err() == nil {
+		t.Error("the hanging herder call was not cancelled")
+	}
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("client still waiting after Stop")
+	}
+}
+
+func TestAdvertisedURL(t *testing.T) {
+	ctx := context.Background()
+	ls := []Listener{{"http", "", 8083}}
+	if got := advertisedURL(ctx, Config{AdvertisedHostName: "w1.example", AdvertisedPort: 18083}, ls, []int{8083}); got != "http://w1.example:18083/" {
+		t.Errorf("overrides: %s", got)
+	}
+	ls = []Listener{{"http", "10.1.2.3", 0}}
+	if got := advertisedURL(ctx, Config{}, ls, []int{40000}); got != "http://10.1.2.3:40000/" {
+		t.Errorf("bound port: %s", got)
+	}
+	ls = []Listener{{"http", "::1", 8083}}
+	if got := advertisedURL(ctx, Config{}, ls, []int{8083}); got != "http://[::1]:8083/" {
+		t.Errorf("ipv6: %s", got)
+	}
+	// All interfaces: this machine's address, as Java's Jetty reports it.
+	ls = []Listener{{"http", "", 8083}}
+	got := advertisedURL(ctx, Config{}, ls, []int{8083})
+	if !strings.HasPrefix(got, "http://") || !strings.HasSuffix(got, ":"+strconv.Itoa(8083)+"/") || got == "http://:8083/" {
+		t.Errorf("wildcard: %s", got)
+	}
+}

@@ -1,0 +1,42 @@
+// Package kafkalog is the compacted-log primitive under Connect's three
+// internal topics (Java's KafkaBasedLog over sarama).
+//
+// A Log creates its topic if it is missing (cleanup.policy=compact forced,
+// partitions and replication factor as configured, -1 = broker default), or
+// refuses an existing topic whose cleanup.policy is not exactly compact
+// (PolicyError, worded as Java's TopicAdmin). It waits for the partition
+// metadata, reads every partition from its log start without a consumer
+// group, hands each record to the onRecord callback, and returns from Start
+// only once it has read up to the end offsets taken at start. It then keeps
+// tailing. ReadToEnd waits until everything up to the current end offsets
+// has been handed over. Offsets may have gaps (compaction, transaction
+// markers); positions move past every batch the broker returns, and a
+// position below the log start (kfake's compaction moves it) skips forward.
+//
+// Writes go through one producer with Java's settings for these topics:
+// acks=all, one request in flight per connection, no idempotence, retries
+// with backoff (100 ms doubling to 1 s), and keys partitioned with Kafka's
+// murmur2 (Murmur2, NewMurmur2Partitioner) so Java and Ferry put a key in the
+// same partition. A nil value is a tombstone.
+//
+// Goroutines, all owned by the Log and gone when Stop returns:
+//
+//   - the reader (read): decides what to fetch, runs onRecord for every
+//     record, in offset order per partition, and publishes read positions;
+//   - one fetch goroutine per partition leader with a request in flight
+//     (fetch), started by the reader, living for one Fetch request;
+//   - the producer-results goroutine (sender.results): completes sends and
+//     calls their callbacks, one at a time;
+//   - sarama's own goroutines inside the three clients (admin/metadata,
+//     consumer, producer), ended by closing the clients;
+//   - short-lived helpers (call) that run one blocking network call so the
+//     caller can give up when its context ends; they end with sarama's
+//     timeouts and Stop waits for them.
+//
+// Lock order: sender.mu before Log.mu and before sender.pmu; Log.mu and
+// posMu are never held while taking another lock. onRecord and send
+// callbacks run without any lock held.
+//
+// Dependency rule: sarama, zerolog and the standard library only. The
+// package knows nothing about what the records mean.
+package kafkalog

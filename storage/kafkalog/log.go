@@ -1,0 +1,391 @@
+package kafkalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/IBM/sarama"
+	"github.com/rs/zerolog"
+)
+
+const (
+	stateNew = iota
+	stateStarting
+	stateRunning
+	stateStopped
+)
+
+// Log is one compacted topic read from the beginning and tailed for as long
+// as it runs (Java's KafkaBasedLog). Create it with New, then Start it.
+type Log struct {
+	cfg      Config
+	brokers  []string
+	base     *sarama.Config
+	onRecord func(*sarama.ConsumerMessage)
+	log      zerolog.Logger
+
+	mu             sync.Mutex // guards state and the clients
+	state          int
+	adminClient    sarama.Client // metadata, topic admin, list offsets
+	consumerClient sarama.Client // fetches only
+	producerClient sarama.Client
+	producer       sarama.AsyncProducer
+	partitions     []int32
+
+	stop     chan struct{} // closed by Stop: every goroutine of the log exits
+	stopOnce sync.Once
+	stopCtx  context.Context // cancelled with stop
+	cancel   context.CancelFunc
+
+	reader   sync.WaitGroup // reader goroutine and its fetches
+	prodDone chan struct{}  // closed when the producer-results goroutine exits
+	bg       sync.WaitGroup // network calls abandoned by a done ctx
+
+	posMu     sync.Mutex
+	positions map[int32]int64 // next offset to read; everything before went to onRecord
+	progress  chan struct{}   // closed and replaced whenever positions advance
+
+	sends sender
+}
+
+// New returns a log for cfg.Topic. base is the client configuration
+// (kafkaclient.Parse); it is copied, never modified. onRecord receives every
+// record read, from a single goroutine, in offset order per partition; it
+// must not block for long and must not call ReadToEnd or Send's synchronous
+// form (they wait for that goroutine). Nothing touches the network before
+// Start.
+func New(brokers []string, base *sarama.Config, cfg Config, onRecord func(*sarama.ConsumerMessage), log zerolog.Logger) *Log {
+	if base == nil {
+		base = sarama.NewConfig()
+	}
+	if onRecord == nil {
+		onRecord = func(*sarama.ConsumerMessage) {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &Log{
+		cfg:       cfg,
+		brokers:   append([]string(nil), brokers...),
+		base:      base,
+		onRecord:  onRecord,
+		log:       log.With().Str("topic", cfg.Topic).Logger(),
+		stop:      make(chan struct{}),
+		stopCtx:   ctx,
+		cancel:    cancel,
+		prodDone:  make(chan struct{}),
+		positions: map[int32]int64{},
+		progress:  make(chan struct{}),
+	}
+	l.sends.init(l)
+	return l
+}
+
+// Topic returns the topic name.
+func (l *Log) Topic() string { return l.cfg.Topic }
+
+// PartitionCount returns the number of partitions read (0 before Start).
+func (l *Log) PartitionCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.partitions)
+}
+
+// Start creates the topic if it is missing (compacted) or checks that the
+// existing one is compact-only, waits for its partition metadata, reads
+// every partition from the beginning to the current end, and then keeps
+// tailing it in the background. Everything is bounded by ctx; a failed
+// Start leaves nothing running.
+func (l *Log) Start(ctx context.Context) error {
+	l.mu.Lock()
+	if l.state != stateNew {
+		l.mu.Unlock()
+		return fmt.Errorf("kafkalog: topic %q: Start called twice", l.cfg.Topic)
+	}
+	l.state = stateStarting
+	l.mu.Unlock()
+
+	if err := l.start(ctx); err != nil {
+		// Clean up within what is left of ctx; network calls it abandoned
+		// end on their own (sarama's timeouts).
+		_ = l.shutdown(ctx)
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.state != stateStarting { // stopped while starting
+		return ErrClosed
+	}
+	l.state = stateRunning
+	l.log.Info().Int("partitions", len(l.partitions)).Msg("started reading compacted log")
+	return nil
+}
+
+func (l *Log) start(ctx context.Context) error {
+	if err := l.cfg.validate(l.base); err != nil {
+		return err
+	}
+	admin, err := l.connect(ctx, l.cfg.clientConfig(l.base))
+	if err != nil {
+		return l.errorf("connect to bootstrap servers %v: %w", l.brokers, err)
+	}
+	if err := l.setClient(&l.adminClient, admin); err != nil {
+		return err
+	}
+	if err := l.ensureTopic(ctx); err != nil {
+		return err
+	}
+	parts, err := l.waitForPartitions(ctx)
+	if err != nil {
+		return err
+	}
+	consumer, err := l.connect(ctx, l.cfg.clientConfig(l.base))
+	if err != nil {
+		return l.errorf("connect consumer: %w", err)
+	}
+	if err := l.setClient(&l.consumerClient, consumer); err != nil {
+		return err
+	}
+	producerClient, err := l.connect(ctx, l.cfg.producerConfig(l.base))
+	if err != nil {
+		return l.errorf("connect producer: %w", err)
+	}
+	if err := l.setClient(&l.producerClient, producerClient); err != nil {
+		return err
+	}
+	producer, err := sarama.NewAsyncProducerFromClient(producerClient)
+	if err != nil {
+		return l.errorf("create producer: %w", err)
+	}
+	l.mu.Lock()
+	if l.state == stateStopped {
+		l.mu.Unlock()
+		_ = producer.Close()
+		return ErrClosed
+	}
+	l.producer = producer
+	l.partitions = parts
+	l.mu.Unlock()
+	go l.sends.results(producer)
+
+	start, err := l.listOffsets(ctx, parts, sarama.OffsetOldest)
+	if err != nil {
+		return l.errorf("read log start offsets: %w", err)
+	}
+	l.posMu.Lock()
+	for p, off := range start {
+		l.positions[p] = off
+	}
+	l.posMu.Unlock()
+	l.reader.Add(1)
+	go l.read(parts, start)
+
+	if err := l.ReadToEnd(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// setClient stores a new client unless Stop came first.
+func (l *Log) setClient(dst *sarama.Client, c sarama.Client) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.state == stateStopped {
+		_ = c.Close()
+		return ErrClosed
+	}
+	*dst = c
+	return nil
+}
+
+// ReadToEnd waits until every record up to the current end of each
+// partition (last stable offset when reading committed) has been passed to
+// onRecord. It first waits for the sends issued so far, as Java flushes the
+// producer first.
+func (l *Log) ReadToEnd(ctx context.Context) error {
+	if err := l.Flush(ctx); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	parts := l.partitions
+	stopped := l.state == stateStopped
+	l.mu.Unlock()
+	if stopped || parts == nil {
+		return ErrClosed
+	}
+	ends, err := l.listOffsets(ctx, parts, sarama.OffsetNewest)
+	if err != nil {
+		if errors.Is(err, ErrClosed) {
+			return err
+		}
+		return l.errorf("read to end: %w", err)
+	}
+	for {
+		l.posMu.Lock()
+		behind := -1
+		for p, end := range ends {
+			if l.positions[p] < end {
+				behind = int(p)
+				break
+			}
+		}
+		wait := l.progress
+		l.posMu.Unlock()
+		if behind < 0 {
+			return nil
+		}
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return l.errorf("read to end: partition %d not caught up: %w", behind, ctx.Err())
+		case <-l.stop:
+			return ErrClosed
+		}
+	}
+}
+
+// advance publishes new read positions and wakes ReadToEnd waiters.
+func (l *Log) advance(pos map[int32]int64) {
+	l.posMu.Lock()
+	defer l.posMu.Unlock()
+	for p, off := range pos {
+		l.positions[p] = off
+	}
+	close(l.progress)
+	l.progress = make(chan struct{})
+}
+
+// Stop stops reading, flushes and closes the producer (waiting for sends in
+// flight as long as ctx allows), closes the clients and waits for every
+// goroutine of the log. Safe to call more than once and on a log that never
+// started.
+func (l *Log) Stop(ctx context.Context) error {
+	l.mu.Lock()
+	if l.state == stateStopped {
+		l.mu.Unlock()
+		return nil
+	}
+	l.state = stateStopped
+	l.mu.Unlock()
+	err := l.shutdown(ctx)
+	l.log.Info().Msg("stopped compacted log")
+	return err
+}
+
+func (l *Log) shutdown(ctx context.Context) error {
+	l.mu.Lock()
+	l.state = stateStopped
+	producer := l.producer
+	clients := []sarama.Client{l.producerClient, l.consumerClient, l.adminClient}
+	l.mu.Unlock()
+
+	l.stopOnce.Do(func() {
+		close(l.stop)
+		l.cancel()
+	})
+	l.sends.close(producer)
+
+	var errs []error
+	if producer != nil {
+		select {
+		case <-l.prodDone:
+		case <-ctx.Done():
+			errs = append(errs, fmt.Errorf("sends still in flight: %w", ctx.Err()))
+		}
+	}
+	// Closing the clients also ends a producer still retrying.
+	for _, c := range clients {
+		if c != nil {
+			_ = c.Close()
+		}
+	}
+	if err := waitCtx(ctx, &l.reader); err != nil {
+		errs = append(errs, fmt.Errorf("reader still running: %w", err))
+	}
+	if err := waitCtx(ctx, &l.bg); err != nil {
+		errs = append(errs, fmt.Errorf("network calls still running: %w", err))
+	}
+	if len(errs) > 0 {
+		return l.errorf("stop: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+func (l *Log) errorf(format string, args ...any) error {
+	return fmt.Errorf("kafkalog: topic %q: "+format, append([]any{l.cfg.Topic}, args...)...)
+}
+
+// waitCtx waits for wg or ctx.
+func waitCtx(ctx context.Context, wg *sync.WaitGroup) error {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// call runs fn, which blocks on the network, and returns when fn returns or
+// ctx is done, whichever is first. An abandoned fn finishes in the
+// background (sarama's own timeouts bound it); Stop waits for it.
+func (l *Log) call(ctx context.Context, fn func() error) error {
+	// Adding under mu, and refusing once stopped, keeps every Add before
+	// shutdown's Wait.
+	l.mu.Lock()
+	if l.state == stateStopped {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.bg.Add(1)
+	l.mu.Unlock()
+	ch := make(chan error, 1)
+	go func() {
+		defer l.bg.Done()
+		ch <- fn()
+	}()
+	select {
+	case err := <-ch:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// connect creates a sarama client, bounded by ctx.
+func (l *Log) connect(ctx context.Context, conf *sarama.Config) (sarama.Client, error) {
+	var (
+		mu     sync.Mutex
+		gaveUp bool
+		client sarama.Client
+	)
+	err := l.call(ctx, func() error {
+		c, err := sarama.NewClient(l.brokers, conf)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if gaveUp {
+			_ = c.Close()
+			return context.Canceled
+		}
+		client = c
+		return nil
+	})
+	if err != nil {
+		mu.Lock()
+		gaveUp = true
+		c := client
+		mu.Unlock()
+		if c != nil {
+			_ = c.Close()
+		}
+		return nil, err
+	}
+	return client, nil
+}

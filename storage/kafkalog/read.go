@@ -1,0 +1,373 @@
+package kafkalog
+
+import (
+	"encoding/binary"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// partState is the reader's view of one partition.
+type partState struct {
+	id        int32
+	pos       int64 // next offset to fetch; all records before it were delivered
+	fetchSize int32
+	inflight  bool
+	notBefore time.Time // retry backoff after an error
+	failures  int
+}
+
+type fetchResult struct {
+	broker *sarama.Broker
+	parts  []int32
+	resp   *sarama.FetchResponse
+	err    error
+}
+
+// read is the reader goroutine. It keeps one fetch in flight per partition
+// leader (each in its own short-lived goroutine), hands the records of every
+// response to onRecord in offset order and publishes the new positions for
+// ReadToEnd. It ends when the log stops.
+func (l *Log) read(parts []int32, start map[int32]int64) {
+	defer l.reader.Done()
+	l.mu.Lock()
+	client := l.consumerClient
+	l.mu.Unlock()
+
+	ids := append([]int32(nil), parts...)
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	states := make(map[int32]*partState, len(ids))
+	for _, id := range ids {
+		states[id] = &partState{id: id, pos: start[id], fetchSize: l.fetchSize()}
+	}
+	results := make(chan fetchResult)
+	busy := map[int32]bool{} // broker id -> a fetch is in flight
+	refresh := false
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		default:
+		}
+		if refresh {
+			refresh = false
+			if err := l.call(l.stopCtx, func() error { return client.RefreshMetadata(l.cfg.Topic) }); err != nil && l.stopCtx.Err() == nil {
+				l.log.Debug().Err(err).Msg("metadata refresh failed")
+			}
+		}
+		now := time.Now()
+		var wake time.Time
+		groups := map[*sarama.Broker][]int32{}
+		for _, id := range ids {
+			ps := states[id]
+			if ps.inflight {
+				continue
+			}
+			if now.Before(ps.notBefore) {
+				wake = earliest(wake, ps.notBefore)
+				continue
+			}
+			// Usually a cached lookup; a metadata refresh when not, bounded
+			// by sarama's timeouts (and cut short by closing the client).
+			b, err := client.Leader(l.cfg.Topic, id)
+			if err != nil {
+				if l.stopCtx.Err() != nil {
+					return
+				}
+				l.retryLater(ps, err, "no leader for partition")
+				refresh = true
+				wake = earliest(wake, ps.notBefore)
+				continue
+			}
+			if !busy[b.ID()] {
+				groups[b] = append(groups[b], id)
+			}
+		}
+		for b, gids := range groups {
+			busy[b.ID()] = true
+			req := l.fetchRequest(states, gids)
+			for _, id := range gids {
+				states[id].inflight = true
+			}
+			l.reader.Add(1)
+			go l.fetch(b, gids, req, results)
+		}
+		var timerC <-chan time.Time
+		if !wake.IsZero() {
+			timer.Reset(time.Until(wake))
+			timerC = timer.C
+		}
+		select {
+		case r := <-results:
+			busy[r.broker.ID()] = false
+			l.handleFetch(r, states, &refresh)
+		case <-timerC:
+		case <-l.stop:
+			return
+		}
+		timer.Stop()
+	}
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func (l *Log) fetchSize() int32 {
+	if n := l.base.Consumer.Fetch.Default; n > minFetchBytes {
+		return n
+	}
+	return minFetchBytes
+}
+
+func (l *Log) fetchRequest(states map[int32]*partState, ids []int32) *sarama.FetchRequest {
+	req := &sarama.FetchRequest{
+		Version:      11,
+		MaxWaitTime:  int32(l.cfg.fetchMaxWait().Milliseconds()),
+		MinBytes:     1,
+		MaxBytes:     sarama.MaxResponseSize,
+		SessionID:    0,
+		SessionEpoch: -1, // no fetch session
+	}
+	if l.cfg.ReadCommitted {
+		req.Isolation = sarama.ReadCommitted
+	}
+	for _, id := range ids {
+		ps := states[id]
+		req.AddBlock(l.cfg.Topic, id, ps.pos, ps.fetchSize, -1)
+	}
+	return req
+}
+
+// fetch is one fetch goroutine: a single request, its result handed back to
+// the reader (or dropped when the log stops).
+func (l *Log) fetch(b *sarama.Broker, ids []int32, req *sarama.FetchRequest, out chan<- fetchResult) {
+	defer l.reader.Done()
+	resp, err := b.Fetch(req)
+	select {
+	case out <- fetchResult{broker: b, parts: ids, resp: resp, err: err}:
+	case <-l.stop:
+	}
+}
+
+func (l *Log) retryLater(ps *partState, err error, msg string) {
+	ps.failures++
+	ps.notBefore = time.Now().Add(backoff(ps.failures - 1))
+	ev := l.log.Debug()
+	if ps.failures == 3 || ps.failures%20 == 0 {
+		ev = l.log.Warn()
+	}
+	ev.Err(err).Int32("partition", ps.id).Int64("offset", ps.pos).Int("failures", ps.failures).Msg(msg + "; retrying")
+}
+
+func (l *Log) handleFetch(r fetchResult, states map[int32]*partState, refresh *bool) {
+	for _, id := range r.parts {
+		states[id].inflight = false
+	}
+	if r.err == nil && r.resp == nil {
+		r.err = sarama.ErrIncompleteResponse
+	}
+	if r.err != nil {
+		if l.stopCtx.Err() != nil {
+			return
+		}
+		_ = r.broker.Close() // the client reopens it on next use
+		*refresh = true
+		for _, id := range r.parts {
+			l.retryLater(states[id], r.err, "fetch from "+r.broker.Addr()+" failed")
+		}
+		return
+	}
+	changed := map[int32]int64{}
+	for _, id := range r.parts {
+		ps := states[id]
+		blk := r.resp.GetBlock(l.cfg.Topic, id)
+		switch {
+		case blk == nil:
+			l.retryLater(ps, sarama.ErrIncompleteResponse, "fetch response without the partition")
+		case blk.Err == sarama.ErrNoError:
+			before := ps.pos
+			l.consume(ps, blk)
+			ps.failures = 0
+			if ps.pos != before {
+				changed[id] = ps.pos
+			}
+		case blk.Err == sarama.ErrOffsetOutOfRange:
+			before := ps.pos
+			if err := l.resetOutOfRange(ps); err != nil {
+				l.retryLater(ps, err, "offset out of range and the log bounds are unknown")
+			} else if ps.pos != before {
+				changed[id] = ps.pos
+			}
+		default:
+			if metadataError(blk.Err) {
+				*refresh = true
+			}
+			l.retryLater(ps, blk.Err, "fetch failed")
+		}
+	}
+	if len(changed) > 0 {
+		l.advance(changed)
+	}
+}
+
+// resetOutOfRange handles a fetch position the broker no longer has. Below
+// the log start (records removed by retention, or by kfake's compaction,
+// which moves the log start) it skips to the start; anything else (the log
+// was truncated or the topic recreated) re-reads from the start, as Java's
+// consumer does with auto.offset.reset=earliest.
+func (l *Log) resetOutOfRange(ps *partState) error {
+	bounds, err := l.listOffsets(l.stopCtx, []int32{ps.id}, sarama.OffsetOldest)
+	if err != nil {
+		return err
+	}
+	start := bounds[ps.id]
+	if ps.pos < start {
+		l.log.Debug().Int32("partition", ps.id).Int64("offset", ps.pos).Int64("log_start", start).
+			Msg("records before the log start are gone; skipping to it")
+	} else {
+		l.log.Warn().Int32("partition", ps.id).Int64("offset", ps.pos).Int64("log_start", start).
+			Msg("fetch position is out of range; reading the partition again from its start")
+	}
+	ps.pos = start
+	return nil
+}
+
+// consume delivers the records of one partition's fetch response that are at
+// or past its position, and moves the position past every batch seen, so
+// offsets taken by compacted-away records, transaction markers and aborted
+// records count as read.
+func (l *Log) consume(ps *partState, blk *sarama.FetchResponseBlock) {
+	var aborted []*sarama.AbortedTransaction
+	if l.cfg.ReadCommitted {
+		aborted = append(aborted, blk.AbortedTransactions...)
+		sort.Slice(aborted, func(i, j int) bool { return aborted[i].FirstOffset < aborted[j].FirstOffset })
+	}
+	abortedPIDs := map[int64]bool{}
+	complete, partial := false, false
+	for _, set := range blk.RecordsSet {
+		switch {
+		case set.RecordBatch != nil:
+			b := set.RecordBatch
+			if b.PartialTrailingRecord {
+				partial = true
+				continue
+			}
+			complete = true
+			last := b.FirstOffset + int64(b.LastOffsetDelta)
+			for len(aborted) > 0 && aborted[0].FirstOffset <= last {
+				abortedPIDs[aborted[0].ProducerID] = true
+				aborted = aborted[1:]
+			}
+			if last < ps.pos {
+				continue
+			}
+			if b.Control {
+				if len(b.Records) > 0 && isAbortMarker(b.Records[0].Key) {
+					delete(abortedPIDs, b.ProducerID)
+				}
+				ps.pos = last + 1
+				continue
+			}
+			skip := l.cfg.ReadCommitted && b.IsTransactional && abortedPIDs[b.ProducerID]
+			for _, rec := range b.Records {
+				off := b.FirstOffset + rec.OffsetDelta
+				if off < ps.pos {
+					continue
+				}
+				if !skip {
+					l.onRecord(l.message(ps.id, off, b, rec))
+				}
+				ps.pos = off + 1
+			}
+			if last+1 > ps.pos {
+				ps.pos = last + 1
+			}
+		case set.MsgSet != nil:
+			if set.MsgSet.PartialTrailingMessage {
+				partial = true
+			}
+			if l.consumeLegacy(ps, set.MsgSet) {
+				complete = true
+			}
+		}
+	}
+	switch {
+	case complete:
+		ps.fetchSize = l.fetchSize()
+	case partial:
+		// A record batch larger than the fetch size: ask for more.
+		if ps.fetchSize < sarama.MaxResponseSize/2 {
+			ps.fetchSize *= 2
+		} else {
+			l.retryLater(ps, errors.New("record batch larger than the maximum response size"), "cannot read partition")
+		}
+	}
+}
+
+// isAbortMarker reads a control record key: INT16 version, INT16 type
+// (0 = abort, 1 = commit).
+func isAbortMarker(key []byte) bool {
+	return len(key) >= 4 && binary.BigEndian.Uint16(key[2:4]) == 0
+}
+
+func (l *Log) message(partition int32, offset int64, b *sarama.RecordBatch, rec *sarama.Record) *sarama.ConsumerMessage {
+	ts := b.FirstTimestamp.Add(rec.TimestampDelta)
+	if b.LogAppendTime {
+		ts = b.MaxTimestamp
+	}
+	return &sarama.ConsumerMessage{
+		Topic:     l.cfg.Topic,
+		Partition: partition,
+		Offset:    offset,
+		Key:       rec.Key,
+		Value:     rec.Value,
+		Timestamp: ts,
+		Headers:   rec.Headers,
+	}
+}
+
+// consumeLegacy handles message format v0/v1 sets (brokers before 0.11 or
+// topics kept on the old format). It reports whether any message was seen.
+func (l *Log) consumeLegacy(ps *partState, set *sarama.MessageSet) bool {
+	seen := false
+	for _, mb := range set.Messages {
+		if mb == nil || mb.Msg == nil {
+			continue
+		}
+		inner := mb.Messages()
+		base := int64(0)
+		if mb.Msg.Set != nil && mb.Msg.Version >= 1 && len(inner) > 0 {
+			// v1 compressed wrappers carry the last absolute offset; inner
+			// offsets are relative.
+			base = mb.Offset - inner[len(inner)-1].Offset
+		}
+		for _, m := range inner {
+			if m == nil || m.Msg == nil {
+				continue
+			}
+			seen = true
+			off := base + m.Offset
+			if off < ps.pos {
+				continue
+			}
+			ts := m.Msg.Timestamp
+			if mb.Msg.LogAppendTime {
+				ts = mb.Msg.Timestamp
+			}
+			l.onRecord(&sarama.ConsumerMessage{
+				Topic: l.cfg.Topic, Partition: ps.id, Offset: off,
+				Key: m.Msg.Key, Value: m.Msg.Value, Timestamp: ts,
+			})
+			ps.pos = off + 1
+		}
+	}
+	return seen
+}
