@@ -6,48 +6,15 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ferrykafka/ferry/connect/workerconfig"
 )
 
-// Listener is one entry of Connect's listeners property,
-// protocol://host:port. An empty host means every interface; port 0 asks
-// for an ephemeral port. IPv6 hosts may be bracketed.
-type Listener struct {
-	Protocol string // "http" ("https" is refused for now)
-	Host     string
-	Port     int
-}
-
-func (l Listener) String() string {
-	return l.Protocol + "://" + net.JoinHostPort(l.Host, strconv.Itoa(l.Port))
-}
-
-// listenerPattern is Java's RestServer.LISTENER_PATTERN, matched whole.
-var listenerPattern = regexp.MustCompile(`^(.*)://\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+)$`)
-
-// ParseListener parses one listener with Java Connect's rules and error
-// texts. https listeners are rejected: TLS is not supported yet.
-func ParseListener(s string) (Listener, error) {
-	m := listenerPattern.FindStringSubmatch(s)
-	if m == nil {
-		return Listener{}, errors.New("Listener doesn't have the right format (protocol://hostname:port).") //nolint:staticcheck // Java's text
-	}
-	l := Listener{Protocol: strings.ToLower(m[1]), Host: m[2]}
-	if l.Protocol != "http" && l.Protocol != "https" {
-		return Listener{}, errors.New(`Listener protocol must be either "http" or "https".`) //nolint:staticcheck // Java's text
-	}
-	if l.Protocol == "https" {
-		return Listener{}, fmt.Errorf("listener %s: https listeners are not supported yet", s)
-	}
-	port, err := strconv.Atoi(m[3])
-	if err != nil || port < 0 || port > 65535 {
-		return Listener{}, fmt.Errorf("listener %s: port out of range 0-65535", s)
-	}
-	l.Port = port
-	return l, nil
-}
+// Listener is one parsed entry of the listeners property; workerconfig
+// owns the parsing (it validates worker properties with the same rules).
+type Listener = workerconfig.Listener
 
 // parseListeners validates the listeners list as Java's ListenersValidator
 // does, then each entry.
@@ -61,9 +28,12 @@ func parseListeners(list []string) ([]Listener, error) {
 		if s == "" {
 			return nil, errors.New("Empty URL found when parsing listeners list.") //nolint:staticcheck // Java's text
 		}
-		l, err := ParseListener(s)
+		l, err := workerconfig.ParseListener(s)
 		if err != nil {
 			return nil, err
+		}
+		if l.Protocol == "https" {
+			return nil, fmt.Errorf("listener %s: https listeners are not supported yet", s)
 		}
 		out = append(out, l)
 	}

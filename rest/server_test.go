@@ -12,37 +12,6 @@ import (
 	"github.com/ferrykafka/ferry/test/testkit"
 )
 
-func TestParseListener(t *testing.T) {
-	good := map[string]Listener{
-		"http://:8083":             {"http", "", 8083},
-		"HTTP://localhost:80":      {"http", "localhost", 80},
-		"http://127.0.0.1:0":       {"http", "127.0.0.1", 0},
-		"http://[::1]:8083":        {"http", "::1", 8083},
-		"http://[fe80::1%eth0]:1":  {"http", "fe80::1%eth0", 1},
-		"http://my-host.example:9": {"http", "my-host.example", 9},
-	}
-	for in, want := range good {
-		got, err := ParseListener(in)
-		if err != nil || got != want {
-			t.Errorf("ParseListener(%q) = %+v, %v; want %+v", in, got, err, want)
-		}
-	}
-	bad := map[string]string{
-		"localhost:8083":    "Listener doesn't have the right format (protocol://hostname:port).",
-		"http://host":       "Listener doesn't have the right format (protocol://hostname:port).",
-		"http://host:8083/": "Listener doesn't have the right format (protocol://hostname:port).",
-		"ftp://host:21":     `Listener protocol must be either "http" or "https".`,
-		"https://:8443":     "listener https://:8443: https listeners are not supported yet",
-		"http://host:70000": "listener http://host:70000: port out of range 0-65535",
-		"http://host:-1":    "listener http://host:-1: port out of range 0-65535",
-	}
-	for in, want := range bad {
-		if _, err := ParseListener(in); err == nil || err.Error() != want {
-			t.Errorf("ParseListener(%q) error = %v, want %q", in, err, want)
-		}
-	}
-}
-
 func TestNewValidatesConfig(t *testing.T) {
 	h := newFakeHerder()
 	for _, tc := range []struct {
@@ -195,20 +164,24 @@ func TestStopForcesHangingRequests(t *testing.T) {
 
 func TestAdvertisedURL(t *testing.T) {
 	ctx := context.Background()
-	ls := []Listener{{"http", "", 8083}}
+	ls := []Listener{{Protocol: "http", Host: "", Port: 8083}}
 	if got := advertisedURL(ctx, Config{AdvertisedHostName: "w1.example", AdvertisedPort: 18083}, ls, []int{8083}); got != "http://w1.example:18083/" {
 		t.Errorf("overrides: %s", got)
 	}
-	ls = []Listener{{"http", "10.1.2.3", 0}}
+	ls = []Listener{{Protocol: "http", Host: "10.1.2.3", Port: 0}}
 	if got := advertisedURL(ctx, Config{}, ls, []int{40000}); got != "http://10.1.2.3:40000/" {
 		t.Errorf("bound port: %s", got)
 	}
-	ls = []Listener{{"http", "::1", 8083}}
+	ls = []Listener{{Protocol: "https", Host: "a", Port: 8443}, {Protocol: "http", Host: "", Port: 8083}}
+	if got := advertisedURL(ctx, Config{}, ls, []int{8443, 8083}); got != "http://a:8083/" {
+		t.Errorf("http listener preferred, host from the first: %s", got)
+	}
+	ls = []Listener{{Protocol: "http", Host: "::1", Port: 8083}}
 	if got := advertisedURL(ctx, Config{}, ls, []int{8083}); got != "http://[::1]:8083/" {
 		t.Errorf("ipv6: %s", got)
 	}
 	// All interfaces: this machine's address, as Java's Jetty reports it.
-	ls = []Listener{{"http", "", 8083}}
+	ls = []Listener{{Protocol: "http", Host: "", Port: 8083}}
 	got := advertisedURL(ctx, Config{}, ls, []int{8083})
 	if !strings.HasPrefix(got, "http://") || !strings.HasSuffix(got, ":"+strconv.Itoa(8083)+"/") || got == "http://:8083/" {
 		t.Errorf("wildcard: %s", got)

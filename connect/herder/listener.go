@@ -11,7 +11,7 @@ func (l listener) OnConnectorConfigRemove(string) { l.h.wakeUp() }
 func (l listener) OnTaskConfigUpdate([]storage.ConnectorTaskID) {
 	l.h.wakeUp()
 }
-func (l listener) OnConnectorTargetStateChange(string) { l.h.wakeUp() }
+func (l listener) OnConnectorTargetStateChange(string)   { l.h.wakeUp() }
 func (l listener) OnSessionKeyUpdate(storage.SessionKey) {}
 
 // ConnectorStarted implements runtime.ConnectorEvents.

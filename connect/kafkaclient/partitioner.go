@@ -81,3 +81,12 @@ func (javaPartitioner) Partition(msg *sarama.ProducerMessage, numPartitions int3
 }
 
 func (javaPartitioner) RequiresConsistency() bool { return true }
+
+// MessageRequiresConsistency lets keyless records go to any available
+// partition, while keyed and explicitly placed ones keep theirs.
+func (javaPartitioner) MessageRequiresConsistency(msg *sarama.ProducerMessage) bool {
+	if e, ok := msg.Metadata.(ExplicitPartition); ok && e.PartitionIsExplicit() {
+		return true
+	}
+	return msg.Key != nil
+}

@@ -99,9 +99,6 @@ type Config struct {
 
 	unused   []string
 	warnings []string
-	// localHost returns this machine's address for an empty listener host
-	// (Java's InetAddress.getLocalHost().getHostAddress()); tests replace it.
-	localHost func() (string, error)
 }
 
 // Parse validates props as Java's DistributedConfig does and returns the
@@ -125,7 +122,7 @@ func Parse(props map[string]string) (*Config, error) {
 		return nil, &Error{Problems: problems}
 	}
 
-	c := &Config{Props: raw, Values: values, localHost: javaLocalHostAddress}
+	c := &Config{Props: raw, Values: values}
 	str := func(k string) string { s, _ := values[k].(string); return s }
 	list := func(k string) []string { l, _ := values[k].([]string); return l }
 	boolean := func(k string) bool { b, _ := values[k].(bool); return b }

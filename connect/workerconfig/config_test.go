@@ -353,77 +353,6 @@ func TestClientProps(t *testing.T) {
 	}
 }
 
-func TestWorkerID(t *testing.T) {
-	local := func() (string, error) { return "10.1.2.3", nil }
-	cases := []struct {
-		name  string
-		props map[string]string
-		id    string
-		url   string
-	}{
-		{"default listener", minimal(), "10.1.2.3:8083", "http://10.1.2.3:8083/"},
-		{"listener host", with(Listeners, "http://worker-1:8084"), "worker-1:8084", "http://worker-1:8084/"},
-		{"bind all", with(Listeners, "HTTP://0.0.0.0:8083"), "0.0.0.0:8083", "http://0.0.0.0:8083/"},
-		{"advertised host and port", with(RestAdvertisedHostName, "connect.example.com", RestAdvertisedPort, "443"), "connect.example.com:443", "http://connect.example.com:443/"},
-		{"advertised host only", with(Listeners, "http://:9000", RestAdvertisedHostName, "w2"), "w2:9000", "http://w2:9000/"},
-		{"https listener", with(Listeners, "https://secure:8443"), "secure:8443", "https://secure:8443/"},
-		{"http preferred", with(Listeners, "https://a:8443,http://:8083"), "a:8083", "http://a:8083/"},
-		{"advertised listener", with(Listeners, "http://a:8083,https://b:8443", RestAdvertisedListener, "HTTPS"), "b:8443", "https://b:8443/"},
-		{"ipv6", with(Listeners, "http://[::1]:8083"), "[::1]:8083", "http://[::1]:8083/"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := Parse(tc.props)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c.localHost = local
-			id, err := c.WorkerID()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if id != tc.id {
-				t.Errorf("WorkerID = %q, want %q", id, tc.id)
-			}
-			u, err := c.AdvertisedURL()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if u.String() != tc.url {
-				t.Errorf("AdvertisedURL = %q, want %q", u, tc.url)
-			}
-		})
-	}
-}
-
-func TestAdvertisedURLBoundPort(t *testing.T) {
-	c, err := Parse(with(Listeners, "http://127.0.0.1:0"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := c.AdvertisedURLWithPort(41234)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if u.String() != "http://127.0.0.1:41234/" {
-		t.Errorf("AdvertisedURLWithPort = %q", u)
-	}
-}
-
-func TestWorkerIDRealHost(t *testing.T) {
-	c, err := Parse(minimal())
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := c.WorkerID()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasSuffix(id, ":8083") || len(id) <= len(":8083") {
-		t.Errorf("WorkerID = %q", id)
-	}
-}
-
 func TestConfigDefMatchesJavaDefaults(t *testing.T) {
 	d := ConfigDef()
 	cases := map[string]any{
@@ -502,8 +431,6 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c.localHost = func() (string, error) { return "127.0.0.1", nil }
-		_, _ = c.WorkerID()
 		_ = c.TaskClientProps(RoleAdmin)
 		_ = c.Unused()
 		for _, k := range keys {

@@ -7,8 +7,10 @@
 // Config also answers the questions the rest of the worker asks of its
 // configuration the way Java Connect answers them: the internal topics and
 // their extra settings, converter classes and their prefixed properties, the
-// Java client properties for internal and task clients, the advertised REST
-// URL and the worker id, and the keys Java knows that Ferry ignores.
+// Java client properties for internal and task clients, the REST listener
+// syntax (ParseListener, shared with the REST server), and the keys Java
+// knows that Ferry ignores. The advertised URL and worker id are computed by
+// the REST server once its listeners are bound.
 //
 // Dependency rule: this package imports only connect (for ConfigDef), the
 // magiconair/properties reader and the standard library. It builds no Kafka

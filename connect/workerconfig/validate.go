@@ -2,6 +2,7 @@ package workerconfig
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -116,4 +117,9 @@ func checkInterWorker(values connect.Values) []string {
 		}
 	}
 	return out
+}
+
+// String renders the listener as protocol://host:port.
+func (l Listener) String() string {
+	return l.Protocol + "://" + net.JoinHostPort(l.Host, strconv.Itoa(l.Port))
 }

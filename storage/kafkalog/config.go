@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 )
 
 // Config describes one compacted log.
@@ -115,7 +116,7 @@ func (c *Config) producerConfig(base *sarama.Config) *sarama.Config {
 	sc.Producer.Transaction.ID = ""
 	sc.Producer.Return.Successes = true
 	sc.Producer.Return.Errors = true
-	sc.Producer.Partitioner = NewMurmur2Partitioner
+	sc.Producer.Partitioner = kafkaclient.JavaPartitioner
 	switch {
 	case c.ProducerRetries < 0:
 		sc.Producer.Retry.Max = 0

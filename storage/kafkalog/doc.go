@@ -16,7 +16,7 @@
 // Writes go through one producer with Java's settings for these topics:
 // acks=all, one request in flight per connection, no idempotence, retries
 // with backoff (100 ms doubling to 1 s), and keys partitioned with Kafka's
-// murmur2 (Murmur2, NewMurmur2Partitioner) so Java and Ferry put a key in the
+// murmur2 (kafkaclient.JavaPartitioner) so Java and Ferry put a key in the
 // same partition. A nil value is a tombstone.
 //
 // Goroutines, all owned by the Log and gone when Stop returns:
@@ -37,6 +37,8 @@
 // posMu are never held while taking another lock. onRecord and send
 // callbacks run without any lock held.
 //
-// Dependency rule: sarama, zerolog and the standard library only. The
-// package knows nothing about what the records mean.
+// Dependency rule: sarama, zerolog, connect/kafkaclient (the leaf package
+// holding Kafka's partitioner and the retriable-error classifier) and the
+// standard library only. The package knows nothing about what the records
+// mean.
 package kafkalog

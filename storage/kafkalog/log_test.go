@@ -217,7 +217,7 @@ func TestReadToEndAndTailAcrossInstances(t *testing.T) {
 	}
 	last := map[int32]int64{}
 	for _, m := range recs {
-		if want := PartitionForKey(m.Key, 4); m.Partition != want {
+		if want := kafkaclient.KeyPartition(m.Key, 4); m.Partition != want {
 			t.Errorf("key %s in partition %d, murmur2 says %d", m.Key, m.Partition, want)
 		}
 		if prev, ok := last[m.Partition]; ok && m.Offset <= prev {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 	"github.com/ferrykafka/ferry/storage"
-	"github.com/ferrykafka/ferry/storage/kafkalog"
 	"github.com/ferrykafka/ferry/test/testkit"
 )
 
@@ -62,7 +62,7 @@ func TestOffsetStoreRoundTrip(t *testing.T) {
 		t.Fatalf("partitions = %v (before delete, the writer saw %v)", p, parts)
 	}
 	for _, m := range readRaw(t, cl, "offsets").records(t) {
-		if want := kafkalog.PartitionForKey(m.Key, 25); m.Partition != want {
+		if want := kafkaclient.KeyPartition(m.Key, 25); m.Partition != want {
 			t.Errorf("key %s in partition %d, Java would use %d", m.Key, m.Partition, want)
 		}
 	}
