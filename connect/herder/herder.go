@@ -63,7 +63,8 @@ type request struct {
 	reply chan error
 }
 
-// New returns a herder; Start starts the stores and the loop.
+// New returns a herder; Start starts the stores and the loop. log is
+// expected to carry the worker_id field already.
 func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs storage.ConfigStore, offsets storage.OffsetStore, statuses storage.StatusStore, log zerolog.Logger) *Herder {
 	if cfg.ReconfigureBackoff <= 0 {
 		cfg.ReconfigureBackoff = 250 * time.Millisecond
@@ -75,7 +76,7 @@ func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs
 		configs:          configs,
 		offsets:          offsets,
 		statuses:         statuses,
-		log:              log.With().Str("worker_id", cfg.WorkerID).Logger(),
+		log:              log,
 		requests:         make(chan request),
 		wake:             make(chan struct{}, 1),
 		stop:             make(chan struct{}),
@@ -95,16 +96,23 @@ func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs
 
 // Start starts the stores in Java's order (offsets, statuses, configs), reads
 // the config topic to its end, and starts the herder loop.
+// If a store fails to start, the ones already started are stopped again.
 func (h *Herder) Start(ctx context.Context) error {
-	if err := h.offsets.Start(ctx); err != nil {
-		return fmt.Errorf("start offset store: %w", err)
-	}
-	if err := h.statuses.Start(ctx); err != nil {
-		return fmt.Errorf("start status store: %w", err)
-	}
 	h.configs.SetUpdateListener(listener{h})
-	if err := h.configs.Start(ctx); err != nil {
-		return fmt.Errorf("start config store: %w", err)
+	stores := []struct {
+		name  string
+		store interface {
+			Start(context.Context) error
+			Stop(context.Context) error
+		}
+	}{{"offset", h.offsets}, {"status", h.statuses}, {"config", h.configs}}
+	for i, s := range stores {
+		if err := s.store.Start(ctx); err != nil {
+			for j := i - 1; j >= 0; j-- {
+				_ = stores[j].store.Stop(ctx)
+			}
+			return fmt.Errorf("start %s store: %w", s.name, err)
+		}
 	}
 	h.log.Info().Msg("herder started; config topic read to the end")
 	go h.loop()

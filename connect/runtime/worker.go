@@ -55,7 +55,8 @@ type Worker struct {
 	tasks      map[storage.ConnectorTaskID]*workerTask
 }
 
-// New returns a worker; nothing runs until StartConnector or StartTask.
+// New returns a worker; nothing runs until StartConnector or StartTask. log
+// is expected to carry the worker_id field already.
 func New(cfg Config, registry *connect.Registry, offsets storage.OffsetStore, statuses storage.StatusStore, log zerolog.Logger) *Worker {
 	if cfg.OffsetFlushInterval <= 0 {
 		cfg.OffsetFlushInterval = time.Minute
@@ -71,7 +72,7 @@ func New(cfg Config, registry *connect.Registry, offsets storage.OffsetStore, st
 		registry:   registry,
 		offsets:    offsets,
 		statuses:   statuses,
-		log:        log.With().Str("worker_id", cfg.WorkerID).Logger(),
+		log:        log,
 		connectors: map[string]*workerConnector{},
 		tasks:      map[storage.ConnectorTaskID]*workerTask{},
 	}

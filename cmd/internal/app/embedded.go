@@ -110,18 +110,18 @@ func embeddedWorkerProps(c *demoClusters, o EmbeddedOptions) WorkerProps {
 // demoConnectorConfig mirrors every source topic into the target.
 func demoConnectorConfig(c *demoClusters) map[string]string {
 	return map[string]string{
-		"name":                              demoConnector,
-		"connector.class":                   "org.apache.kafka.connect.mirror.MirrorSourceConnector",
-		"source.cluster.alias":              demoSourceAlias,
-		"target.cluster.alias":              demoTargetAlias,
-		"source.cluster.bootstrap.servers":  c.source.ListenAddrs()[0],
-		"target.cluster.bootstrap.servers":  c.target.ListenAddrs()[0],
-		"topics":                            ".*",
-		"tasks.max":                         "2",
-		"replication.factor":                "1",
-		"refresh.topics.interval.seconds":   "10",
-		"key.converter":                     "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"value.converter":                   "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"header.converter":                  "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"name":                             demoConnector,
+		"connector.class":                  "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+		"source.cluster.alias":             demoSourceAlias,
+		"target.cluster.alias":             demoTargetAlias,
+		"source.cluster.bootstrap.servers": c.source.ListenAddrs()[0],
+		"target.cluster.bootstrap.servers": c.target.ListenAddrs()[0],
+		"topics":                           ".*",
+		"tasks.max":                        "2",
+		"replication.factor":               "1",
+		"refresh.topics.interval.seconds":  "10",
+		"key.converter":                    "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"value.converter":                  "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"header.converter":                 "org.apache.kafka.connect.converters.ByteArrayConverter",
 	}
 }

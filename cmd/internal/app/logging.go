@@ -38,6 +38,9 @@ func NewLogger(w io.Writer, o LogOptions) (zerolog.Logger, error) {
 			}
 		}
 	}
+	// Millisecond timestamps (zerolog's default has whole seconds); the
+	// setting is process-wide, and this is the one place that sets it.
+	zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
 	switch format {
 	case "json":
 	case "console":

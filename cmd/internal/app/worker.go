@@ -121,7 +121,7 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		return kafkastore.Options{
 			Brokers: kc.Brokers, Sarama: kc.Sarama, Topic: t.Name, Partitions: t.Partitions,
 			ReplicationFactor: t.ReplicationFactor, TopicConfigs: t.Settings,
-			GroupID: cfg.GroupID, ClientID: cfg.ClientID, WorkerID: id, Logger: log,
+			GroupID: cfg.GroupID, ClientID: cfg.ClientID, Logger: log,
 		}
 	}
 	configs, err := kafkastore.NewConfigStore(opts(cfg.ConfigTopic))
