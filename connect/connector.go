@@ -31,13 +31,31 @@ type Connector interface {
 // produce to Kafka.
 type SourceConnector interface {
 	Connector
-	isSource()
+	// ExactlyOnceSupport tells whether the connector, with this
+	// configuration, can deliver exactly once (Java's
+	// SourceConnector.exactlyOnceSupport).
+	ExactlyOnceSupport(props map[string]string) ExactlyOnceSupport
 }
 
-// SourceConnectorBase can be embedded to mark a type as a SourceConnector.
+// ExactlyOnceSupport is a source connector's answer about exactly-once
+// delivery.
+type ExactlyOnceSupport int
+
+// Exactly-once answers; Unknown is Java's null (the connector does not say).
+const (
+	ExactlyOnceUnknown ExactlyOnceSupport = iota
+	ExactlyOnceSupported
+	ExactlyOnceUnsupported
+)
+
+// SourceConnectorBase can be embedded by source connectors for the defaults
+// of the optional SourceConnector methods.
 type SourceConnectorBase struct{}
 
-func (SourceConnectorBase) isSource() {}
+// ExactlyOnceSupport answers Unknown, as Java's default does.
+func (SourceConnectorBase) ExactlyOnceSupport(map[string]string) ExactlyOnceSupport {
+	return ExactlyOnceUnknown
+}
 
 // ConfigValidator is implemented by connectors that validate more than their
 // ConfigDef can express (Java's Connector.validate override). The result

@@ -72,6 +72,9 @@ func (r *Registry) RegisterConnector(p ConnectorPlugin) error {
 	case p.Type == PluginSource && p.NewSourceTask == nil:
 		return fmt.Errorf("source connector plugin %s has no task constructor", p.Class)
 	}
+	if _, isSource := p.NewConnector().(SourceConnector); isSource != (p.Type == PluginSource) {
+		return fmt.Errorf("connector plugin %s: type %q does not match its implementation (SourceConnector: %v)", p.Class, p.Type, isSource)
+	}
 	if _, dup := r.byClass[p.Class]; dup {
 		return fmt.Errorf("connector plugin %s registered twice", p.Class)
 	}

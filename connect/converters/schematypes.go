@@ -20,7 +20,6 @@ func javaTypeName(t connect.SchemaType) string {
 
 // Optional schemas of the primitive types, as Java's Schema.OPTIONAL_*_SCHEMA.
 var (
-	optionalInt8Schema    = &connect.Schema{Type: connect.TypeInt8, Optional: true}
 	optionalInt16Schema   = &connect.Schema{Type: connect.TypeInt16, Optional: true}
 	optionalInt32Schema   = &connect.Schema{Type: connect.TypeInt32, Optional: true}
 	optionalInt64Schema   = &connect.Schema{Type: connect.TypeInt64, Optional: true}

@@ -22,7 +22,8 @@ func (h *Herder) ValidateConnectorConfig(props map[string]string) (connect.Confi
 	}
 	plugin, err := h.registry.Connector(class)
 	if err != nil {
-		return connect.ConfigInfos{}, nil, &connect.KindError{Kind: connect.ErrBadRequest, Msg: err.Error(), Cause: err}
+		// A bad connector.class is bad input (400), not a missing resource.
+		return connect.ConfigInfos{}, nil, connect.Errorf(connect.ErrBadRequest, "%s", err.Error())
 	}
 	framework := runtime.SourceConnectorConfigDef()
 	values := framework.Validate(props)

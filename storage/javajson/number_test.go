@@ -18,7 +18,7 @@ func readVectors(t *testing.T, path string) [][2]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	var out [][2]string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

@@ -90,7 +90,7 @@ func newAdmin(t *testing.T, cl *testkit.Cluster) sarama.ClusterAdmin {
 
 func topicPolicy(t *testing.T, admin sarama.ClusterAdmin, topic string) string {
 	t.Helper()
-	entries, err := admin.DescribeConfig(sarama.ConfigResource{Type: sarama.TopicResource, Name: topic})
+	entries, err := kafkaclient.DescribeTopicConfig(admin, topic)
 	if err != nil {
 		t.Fatal(err)
 	}

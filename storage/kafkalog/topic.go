@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 )
 
 const cleanupPolicy = "cleanup.policy"
@@ -64,16 +65,15 @@ func (l *Log) verifyCompactOnly(ctx context.Context, admin sarama.ClusterAdmin) 
 	var entries []sarama.ConfigEntry
 	err := l.call(ctx, func() error {
 		var err error
-		entries, err = admin.DescribeConfig(sarama.ConfigResource{
-			Type:        sarama.TopicResource,
-			Name:        l.cfg.Topic,
-			ConfigNames: []string{cleanupPolicy},
-		})
+		entries, err = kafkaclient.DescribeTopicConfig(admin, l.cfg.Topic, cleanupPolicy)
 		return err
 	})
 	if err != nil {
-		if ctx.Err() != nil || !(errors.Is(err, sarama.ErrClusterAuthorizationFailed) ||
-			errors.Is(err, sarama.ErrTopicAuthorizationFailed) || errors.Is(err, sarama.ErrUnsupportedVersion)) {
+		// Without the right to describe configs (or on an old broker) the
+		// check is skipped, as Java's TopicAdmin does.
+		skippable := errors.Is(err, sarama.ErrClusterAuthorizationFailed) ||
+			errors.Is(err, sarama.ErrTopicAuthorizationFailed) || errors.Is(err, sarama.ErrUnsupportedVersion)
+		if ctx.Err() != nil || !skippable {
 			return l.errorf("describe topic config: %w", err)
 		}
 	}

@@ -26,7 +26,7 @@ func TestTransactionalRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	txn := func(value string, commit bool) {
 		t.Helper()
 		if err := p.BeginTxn(); err != nil {

@@ -233,7 +233,7 @@ func TestConfigStateSkipsCorruptRecords(t *testing.T) {
 	if snap.Offset != 8 {
 		t.Fatalf("offset = %d, want 8", snap.Offset)
 	}
-	var nilKey []configEvent = s.apply(zerolog.Nop(), nil, []byte(`{}`), 100)
+	nilKey := s.apply(zerolog.Nop(), nil, []byte(`{}`), 100)
 	if nilKey != nil || s.offset != 101 {
 		t.Fatalf("nil key: %v, offset %d", nilKey, s.offset)
 	}

@@ -206,7 +206,7 @@ func TestConfigStoreRefusesMultiPartitionTopic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
+	defer func() { _ = admin.Close() }()
 	compact := "compact"
 	if err := admin.CreateTopic("configs", &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1,
 		ConfigEntries: map[string]*string{"cleanup.policy": &compact}}, false); err != nil {
@@ -231,7 +231,7 @@ func TestStoresRefuseNonCompactTopics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
+	defer func() { _ = admin.Close() }()
 	del := "delete"
 	for _, topic := range []string{"c", "o", "s"} {
 		if err := admin.CreateTopic(topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1,

@@ -16,7 +16,9 @@ var httpClient = &http.Client{Timeout: 100 * time.Second}
 func call(t testing.TB, method, url string, body any) (int, []byte) {
 	t.Helper()
 	var r io.Reader
-	if body != nil {
+	if raw, ok := body.([]byte); ok {
+		r = bytes.NewReader(raw)
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			t.Fatal(err)

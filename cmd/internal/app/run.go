@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -79,7 +80,7 @@ func rootMessage(err error) string {
 	err = dig.RootCause(err)
 	var cfgErr *workerconfig.Error
 	if errors.As(err, &cfgErr) {
-		return "invalid worker configuration: " + cfgErr.Error()
+		return "invalid worker configuration: " + strings.Join(cfgErr.Problems, "; ")
 	}
 	return err.Error()
 }
