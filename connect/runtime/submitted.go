@@ -75,6 +75,9 @@ func (s *submittedRecords) drop(r *submittedRecord) {
 		if q[i] == r {
 			s.queues[r.key] = append(q[:i], q[i+1:]...)
 			if !r.acked {
+				// Marked acknowledged so that a stray later ack cannot
+				// count it a second time.
+				r.acked = true
 				s.unacked--
 				if s.unacked == 0 && s.drained != nil {
 					close(s.drained)
@@ -87,7 +90,11 @@ func (s *submittedRecords) drop(r *submittedRecord) {
 }
 
 // committable removes the acknowledged head of every queue and returns the
-// newest offset of each partition that advanced.
+// newest offset of each partition that advanced, in the order the
+// partitions were first submitted. As in Java's SubmittedRecords, the
+// newest offset may be nil (the task sent a record without a source
+// offset): it is returned too, and flushing it writes a tombstone. Either
+// way the acknowledged head is removed, so queues never grow without bound.
 func (s *submittedRecords) committable() []committableOffset {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,7 +106,7 @@ func (s *submittedRecords) committable() []committableOffset {
 		for i < len(q) && q[i].acked {
 			i++
 		}
-		if i > 0 && q[i-1].offset != nil {
+		if i > 0 {
 			last := q[i-1]
 			out = append(out, committableOffset{key: key, partition: last.partition, offset: last.offset})
 			q = q[i:]

@@ -40,6 +40,14 @@ type workerConnector struct {
 	quit    chan struct{}
 	done    chan struct{}
 
+	// raised carries the first external failure (RaiseError, tasks.max
+	// enforcement) to the run goroutine, which alone applies state
+	// changes: failing inline from another goroutine could be overwritten
+	// by a transition in progress (a RUNNING written after a RaiseError
+	// made inside Start).
+	raised    chan error // capacity 1
+	raiseOnce sync.Once
+
 	mu     sync.Mutex
 	state  connState
 	cancel context.CancelFunc // cancels the context given to Start
@@ -58,6 +66,7 @@ func newWorkerConnector(w *Worker, name string, props map[string]string, setting
 		targets:  make(chan storage.TargetState, 1),
 		quit:     make(chan struct{}),
 		done:     make(chan struct{}),
+		raised:   make(chan error, 1),
 	}
 }
 
@@ -87,6 +96,8 @@ func (wc *workerConnector) run() {
 		select {
 		case t := <-wc.targets:
 			wc.apply(t)
+		case err := <-wc.raised:
+			wc.fail(err)
 		case <-wc.quit:
 			wc.stopPlugin()
 			wc.w.putStatus(wc.status(storage.StateUnassigned, ""), true)
@@ -122,7 +133,10 @@ func (wc *workerConnector) apply(target storage.TargetState) {
 		if target == storage.TargetStopped {
 			st, state = connStopped, storage.StateStopped
 		}
-		if wc.getState() == connFailed {
+		// A failed connector stays FAILED when paused, but may be
+		// stopped (Java's WorkerConnector.doTransitionTo edge case), e.g.
+		// so that its offsets can be altered.
+		if wc.getState() == connFailed && target != storage.TargetStopped {
 			return
 		}
 		wc.setState(st)
@@ -151,10 +165,25 @@ func (wc *workerConnector) stopPlugin() {
 	}
 }
 
+// fail marks the connector FAILED; like Java's onFailure, an earlier
+// failure's trace is not overwritten. Only the run goroutine calls it.
 func (wc *workerConnector) fail(err error) {
-	wc.setState(connFailed)
+	wc.mu.Lock()
+	already := wc.state == connFailed
+	wc.state = connFailed
+	wc.mu.Unlock()
+	if already {
+		wc.log.Warn().Err(err).Msg("connector failed again; keeping the first failure")
+		return
+	}
 	wc.log.Error().Err(err).Msg("connector failed")
 	wc.w.putStatus(wc.status(storage.StateFailed, trace(err)), true)
+}
+
+// raise fails the connector from any goroutine; only the first error is
+// kept (Java's WorkerConnector.fail).
+func (wc *workerConnector) raise(err error) {
+	wc.raiseOnce.Do(func() { wc.raised <- err })
 }
 
 func (wc *workerConnector) shutdown(ctx context.Context) {
@@ -190,10 +219,14 @@ func (wc *workerConnector) taskConfigs(ctx context.Context) ([]map[string]string
 	if err != nil {
 		return nil, fmt.Errorf("connector %s could not generate task configs: %w", wc.name, err)
 	}
-	if len(configs) > wc.settings.TasksMax && wc.settings.TasksMaxEnforce {
-		err := fmt.Errorf("the connector %s has generated %d tasks, which is greater than %d, the maximum number of tasks it is configured to create", wc.name, len(configs), wc.settings.TasksMax)
-		wc.fail(err)
-		return nil, err
+	if len(configs) > wc.settings.TasksMax {
+		if wc.settings.TasksMaxEnforce {
+			err := tooManyTasks(wc.name, len(configs), wc.settings.TasksMax)
+			wc.raise(err)
+			return nil, err
+		}
+		wc.log.Warn().Int("tasks", len(configs)).Int("tasks_max", wc.settings.TasksMax).
+			Msg("the connector generated more task configs than tasks.max; tasks.max.enforce=false lets it")
 	}
 	out := make([]map[string]string, len(configs))
 	for i, c := range configs {
@@ -215,7 +248,17 @@ func (c *connectorContext) RequestTaskReconfiguration() {
 }
 
 func (c *connectorContext) RaiseError(err error) {
-	c.wc.fail(fmt.Errorf("connector %s raised an error: %w", c.wc.name, err))
+	c.wc.raise(fmt.Errorf("connector %s raised an error: %w", c.wc.name, err))
+}
+
+// tooManyTasks is Java's TooManyTasksException, word for word.
+func tooManyTasks(connector string, tasks, max int) error {
+	return fmt.Errorf("The connector %s has generated %d tasks, which is greater than %d, "+
+		"the maximum number of tasks it is configured to create. "+
+		"This behaviour should be considered a bug and is disallowed. "+
+		"If necessary, it can be permitted by reconfiguring the connector "+
+		"with '%s' set to false; however, this option will be removed in a "+
+		"future release of Kafka Connect.", connector, tasks, max, KeyTasksMaxEnforce)
 }
 
 func (c *connectorContext) Logger() zerolog.Logger { return c.wc.log }

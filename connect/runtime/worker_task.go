@@ -162,10 +162,15 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 		defer acks.Done()
 		t.ackLoop()
 	}()
+	started := false
 	defer func() {
 		// Flush what was acknowledged even when failing (as Java does),
-		// then release everything.
-		t.finalCommit()
+		// then release everything. A task whose Start failed never ran:
+		// there is nothing to flush and its Commit must not be called,
+		// but it is still stopped so it can release what Start acquired.
+		if started {
+			t.finalCommit()
+		}
 		stopCtx, done := context.WithTimeout(context.Background(), t.w.cfg.TaskShutdownTimeout)
 		if serr := t.task.Stop(stopCtx); serr != nil {
 			t.log.Error().Err(serr).Msg("task stop failed")
@@ -182,22 +187,30 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 		}
 		return fmt.Errorf("task %s failed to start: %w", t.id, err)
 	}
+	started = true
 	t.log.Info().Msg("task started")
 
-	committer := time.NewTicker(t.w.cfg.OffsetFlushInterval)
-	defer committer.Stop()
+	// The committer has its own context: ctx is only cancelled when the
+	// task is asked to stop, so a task that fails on its own must stop the
+	// committer itself before waiting for it.
+	commitCtx, stopCommitter := context.WithCancel(ctx)
 	commitDone := make(chan struct{})
-	defer func() { <-commitDone }()
 	go func() {
 		defer close(commitDone)
+		committer := time.NewTicker(t.w.cfg.OffsetFlushInterval)
+		defer committer.Stop()
 		for {
 			select {
-			case <-ctx.Done():
+			case <-commitCtx.Done():
 				return
 			case <-committer.C:
 				t.commitOffsets()
 			}
 		}
+	}()
+	defer func() {
+		stopCommitter()
+		<-commitDone
 	}()
 	return t.pollLoop(ctx)
 }
@@ -293,14 +306,13 @@ func (t *workerTask) send(ctx context.Context, rec *connect.SourceRecord) error 
 		}
 		return fmt.Errorf("task %s could not convert a record for topic %s: %w", t.id, rec.Topic, err)
 	}
-	key := ""
-	if rec.SourcePartition != nil {
-		k, err := storage.OffsetKey(t.id.Connector, rec.SourcePartition)
-		if err != nil {
-			return fmt.Errorf("task %s produced an invalid source partition: %w", t.id, err)
-		}
-		key = string(k)
+	// A nil source partition is a partition too: its offsets-topic key is
+	// ["<connector>",null], as Java writes it.
+	k, err := storage.OffsetKey(t.id.Connector, rec.SourcePartition)
+	if err != nil {
+		return fmt.Errorf("task %s produced an invalid source partition: %w", t.id, err)
 	}
+	key := string(k)
 	if rec.SourceOffset != nil {
 		if _, err := storage.OffsetValue(rec.SourceOffset); err != nil {
 			return fmt.Errorf("task %s produced an invalid source offset: %w", t.id, err)
@@ -313,6 +325,10 @@ func (t *workerTask) send(ctx context.Context, rec *connect.SourceRecord) error 
 	case t.producer.Input() <- msg:
 		return nil
 	case err := <-t.failErr:
+		// Never handed over either: forget it, or the final commit would
+		// wait offset.flush.timeout.ms for an acknowledgement that cannot
+		// come.
+		t.submitted.drop(f.sub)
 		return err
 	case <-ctx.Done():
 		// Never handed over: forget it, so its offset is not committed
