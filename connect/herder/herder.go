@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -36,6 +37,7 @@ type Herder struct {
 	statuses storage.StatusStore
 	log      zerolog.Logger
 
+	started  atomic.Bool // set once Start has started the loop
 	requests chan request
 	wake     chan struct{}
 	stop     chan struct{}
@@ -115,6 +117,7 @@ func (h *Herder) Start(ctx context.Context) error {
 		}
 	}
 	h.log.Info().Msg("herder started; config topic read to the end")
+	h.started.Store(true)
 	go h.loop()
 	return nil
 }
@@ -129,6 +132,10 @@ func (h *Herder) Stop(ctx context.Context) error {
 	case <-h.stop:
 	default:
 		close(h.stop)
+	}
+	if !h.started.Load() {
+		// Start never completed: it stopped whatever it had started.
+		return nil
 	}
 	select {
 	case <-h.done:
@@ -180,10 +187,16 @@ func (h *Herder) loop() {
 }
 
 // nextWake is how long the loop may sleep before a scheduled retry is due.
+// Only retries the loop will actually make count: a retry time left behind
+// for a connector that no longer needs task configs would otherwise be in
+// the past forever and make the loop spin.
 func (h *Herder) nextWake() time.Duration {
 	d := time.Hour
 	now := time.Now()
-	for _, at := range h.retryAt {
+	for c, at := range h.retryAt {
+		if !h.needsTaskConfigs[c] {
+			continue
+		}
 		if w := at.Sub(now); w < d {
 			d = max(w, 0)
 		}
@@ -221,9 +234,16 @@ func (h *Herder) run(ctx context.Context, fn func(ctx context.Context) error) er
 type changeSet struct {
 	mu       sync.Mutex
 	reconfig map[string]bool // connectors whose task configs should be regenerated
+	// configRecords are connectors with a connector-<name> record (update
+	// or tombstone) read since the last tick. The snapshot alone cannot
+	// tell a re-written identical config, or a deletion and re-creation
+	// read in one go, from no change at all.
+	configRecords map[string]bool
 }
 
-func newChangeSet() changeSet { return changeSet{reconfig: map[string]bool{}} }
+func newChangeSet() changeSet {
+	return changeSet{reconfig: map[string]bool{}, configRecords: map[string]bool{}}
+}
 
 func (c *changeSet) requestReconfig(connector string) {
 	c.mu.Lock()
@@ -231,10 +251,16 @@ func (c *changeSet) requestReconfig(connector string) {
 	c.mu.Unlock()
 }
 
-func (c *changeSet) drain() (reconfig map[string]bool) {
+func (c *changeSet) connectorConfigRecord(connector string) {
+	c.mu.Lock()
+	c.configRecords[connector] = true
+	c.mu.Unlock()
+}
+
+func (c *changeSet) drain() (reconfig, configRecords map[string]bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	reconfig = c.reconfig
-	c.reconfig = map[string]bool{}
-	return reconfig
+	reconfig, configRecords = c.reconfig, c.configRecords
+	c.reconfig, c.configRecords = map[string]bool{}, map[string]bool{}
+	return reconfig, configRecords
 }

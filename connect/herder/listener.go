@@ -6,8 +6,16 @@ import "github.com/ferrykafka/ferry/storage"
 // records and wakes the loop (habit 1: listeners never act).
 type listener struct{ h *Herder }
 
-func (l listener) OnConnectorConfigUpdate(string) { l.h.wakeUp() }
-func (l listener) OnConnectorConfigRemove(string) { l.h.wakeUp() }
+func (l listener) OnConnectorConfigUpdate(c string) {
+	l.h.changes.connectorConfigRecord(c)
+	l.h.wakeUp()
+}
+
+func (l listener) OnConnectorConfigRemove(c string) {
+	l.h.changes.connectorConfigRecord(c)
+	l.h.wakeUp()
+}
+
 func (l listener) OnTaskConfigUpdate([]storage.ConnectorTaskID) {
 	l.h.wakeUp()
 }

@@ -15,13 +15,21 @@ import (
 // 60 s).
 const maxReconfigureBackoff = time.Minute
 
+// connectorStopTimeout bounds the wait for a connector instance to stop
+// (Java's Worker.CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS).
+const connectorStopTimeout = 5 * time.Second
+
 // tick brings what this worker runs in line with the latest config snapshot.
 func (h *Herder) tick(ctx context.Context) {
+	// Drain before taking the snapshot: listeners are called after the
+	// store applied a record, so every record drained here is in the
+	// snapshot.
+	reconfig, configRecords := h.changes.drain()
 	h.snapshot = h.configs.Snapshot()
-	for c := range h.changes.drain() {
+	for c := range reconfig {
 		h.needsTaskConfigs[c] = true
 	}
-	h.reconcileConnectors(ctx)
+	h.reconcileConnectors(ctx, configRecords)
 	h.reconcileTasks(ctx)
 	h.regenerateTaskConfigs(ctx)
 }
@@ -42,7 +50,10 @@ func (h *Herder) assignedTasks() []storage.ConnectorTaskID {
 	return out
 }
 
-func (h *Herder) reconcileConnectors(ctx context.Context) {
+// reconcileConnectors starts, stops and restarts connector instances.
+// configRecords are the connectors with a connector-config record since the
+// last tick.
+func (h *Herder) reconcileConnectors(ctx context.Context, configRecords map[string]bool) {
 	assigned := map[string]bool{}
 	for _, c := range h.assignedConnectors() {
 		assigned[c] = true
@@ -50,12 +61,25 @@ func (h *Herder) reconcileConnectors(ctx context.Context) {
 	// Stop connectors that were deleted, unassigned or reconfigured.
 	for _, c := range sortedKeys(h.runningConn) {
 		props, configured := h.snapshot.ConnectorConfigs[c]
-		if assigned[c] && configured && maps.Equal(props, h.runningConn[c]) {
-			continue
-		}
-		h.stopConnector(ctx, c)
-		if !configured {
-			h.onDeletion(c)
+		switch {
+		case !assigned[c] || !configured:
+			h.stopConnector(ctx, c)
+			if !configured {
+				h.onDeletion(c)
+			}
+		case !maps.Equal(props, h.runningConn[c]):
+			// Tasks restart too, so that they run with the new
+			// connector config even when their own configs are
+			// unchanged (what Java gets by rewriting them).
+			h.stopConnector(ctx, c)
+		case configRecords[c]:
+			// The same config was written again, or the connector was
+			// deleted and re-created between two ticks (which dropped
+			// its task configs): restart the instance so it generates
+			// task configs again, as Java restarts a connector on
+			// every config record. Its tasks keep running unless their
+			// configs change.
+			h.stopConnectorInstance(ctx, c)
 		}
 	}
 	// Start what is assigned and not running; apply target states.
@@ -85,9 +109,23 @@ func (h *Herder) stopConnector(ctx context.Context, c string) {
 		}
 	}
 	h.stopTasks(ctx, tasks)
-	h.worker.StopConnector(ctx, c)
+	h.stopConnectorInstance(ctx, c)
+}
+
+// stopConnectorInstance stops the connector instance only; its tasks go on.
+// Like stopTasks, the wait is not cut short by Herder.Stop.
+func (h *Herder) stopConnectorInstance(ctx context.Context, c string) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), connectorStopTimeout)
+	defer cancel()
+	h.worker.StopConnector(sctx, c)
 	delete(h.runningConn, c)
 	delete(h.runningConnState, c)
+	h.forgetTaskConfigRequest(c)
+}
+
+// forgetTaskConfigRequest drops a pending task-config request of c together
+// with its retry schedule.
+func (h *Herder) forgetTaskConfigRequest(c string) {
 	delete(h.needsTaskConfigs, c)
 	delete(h.retryAt, c)
 	delete(h.retryBackoff, c)
@@ -108,7 +146,12 @@ func (h *Herder) stopTasks(ctx context.Context, ids []storage.ConnectorTaskID) {
 	if len(ids) == 0 {
 		return
 	}
-	h.worker.StopTasks(ctx, ids)
+	// The loop's ctx is cancelled when Herder.Stop begins; a task being
+	// stopped at that moment must still finish and flush its offsets
+	// before Stop closes the stores, so the wait ignores that
+	// cancellation. The worker bounds it (task.shutdown.graceful.timeout.ms
+	// plus offset.flush.timeout.ms).
+	h.worker.StopTasks(context.WithoutCancel(ctx), ids)
 	for _, id := range ids {
 		delete(h.runningTasks, id)
 		delete(h.runningTaskState, id)
@@ -174,12 +217,12 @@ func (h *Herder) regenerateTaskConfigs(ctx context.Context) {
 			continue
 		}
 		if !h.snapshot.Contains(c) || h.snapshot.TargetState(c) != storage.TargetStarted {
-			delete(h.needsTaskConfigs, c)
+			h.forgetTaskConfigRequest(c)
 			continue
 		}
 		if !h.worker.IsConnectorRunning(c) {
 			// It will ask again through ConnectorStarted once it runs.
-			delete(h.needsTaskConfigs, c)
+			h.forgetTaskConfigRequest(c)
 			continue
 		}
 		if err := h.reconfigureConnectorTasks(ctx, c); err != nil {
@@ -193,9 +236,7 @@ func (h *Herder) regenerateTaskConfigs(ctx context.Context) {
 			h.log.Warn().Err(err).Str("connector", c).Dur("retry_in", b).Msg("task reconfiguration failed; will retry")
 			continue
 		}
-		delete(h.needsTaskConfigs, c)
-		delete(h.retryAt, c)
-		delete(h.retryBackoff, c)
+		h.forgetTaskConfigRequest(c)
 	}
 }
 

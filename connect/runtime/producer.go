@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,19 @@ func producerProps(worker map[string]string, connector map[string]string) map[st
 // for every retry, so Ferry retries producerRetries times with a backoff
 // capped at one second (about 17 minutes) before the task fails.
 func newTaskProducer(props map[string]string, clientID string) (sarama.AsyncProducer, error) {
+	kc, err := taskProducerConfig(props, clientID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := sarama.NewAsyncProducer(kc.Brokers, kc.Sarama)
+	if err != nil {
+		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(kc.Brokers, ","), err)
+	}
+	return p, nil
+}
+
+// taskProducerConfig is the client configuration newTaskProducer uses.
+func taskProducerConfig(props map[string]string, clientID string) (*kafkaclient.Config, error) {
 	if _, ok := props["client.id"]; !ok {
 		props["client.id"] = clientID
 	}
@@ -58,11 +72,7 @@ func newTaskProducer(props map[string]string, clientID string) (sarama.AsyncProd
 	if err := applyProducerTuning(props, sc); err != nil {
 		return nil, err
 	}
-	p, err := sarama.NewAsyncProducer(kc.Brokers, sc)
-	if err != nil {
-		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(kc.Brokers, ","), err)
-	}
-	return p, nil
+	return kc, nil
 }
 
 // applyProducerTuning maps the Java producer keys that have a sarama
@@ -99,12 +109,15 @@ func applyProducerTuning(props map[string]string, sc *sarama.Config) error {
 	return nil
 }
 
+// parseNonNegativeInt parses a whole decimal number as Java's
+// Integer.parseInt / Long.parseLong do: "12abc", "1.5" or "0x10" are errors
+// (fmt.Sscan read them as 12, 1 and 16).
 func parseNonNegativeInt(s string) (int, error) {
-	var n int
-	if _, err := fmt.Sscan(strings.TrimSpace(s), &n); err != nil || n < 0 {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 0)
+	if err != nil || n < 0 {
 		return 0, fmt.Errorf("not a non-negative integer")
 	}
-	return n, nil
+	return int(n), nil
 }
 
 func parsePositiveInt(s string) (int, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -40,6 +41,12 @@ type workerTask struct {
 
 	failOnce sync.Once
 	failErr  chan error // the first fatal error from the ack loop
+
+	// cancelled is set when shutdown gives up waiting: the abandoned task
+	// may finish later, after a new instance of it started (here or on
+	// another worker), so it must not write its final status then (Java's
+	// WorkerTask.cancel).
+	cancelled atomic.Bool
 
 	commitMu sync.Mutex // serialises offset commits
 }
@@ -115,8 +122,10 @@ func (t *workerTask) shutdown(ctx context.Context) {
 	select {
 	case <-t.done:
 	case <-timer.C:
+		t.cancelled.Store(true)
 		t.log.Error().Msg("task did not stop within task.shutdown.graceful.timeout.ms; abandoning it")
 	case <-ctx.Done():
+		t.cancelled.Store(true)
 		t.log.Error().Msg("task did not stop before the worker's deadline; abandoning it")
 	}
 }
@@ -139,6 +148,10 @@ func (t *workerTask) run() {
 	}()
 
 	err := t.execute(ctx)
+	if t.cancelled.Load() {
+		t.log.Warn().Err(err).Msg("abandoned task finished; not reporting its status")
+		return
+	}
 	if err != nil {
 		t.log.Error().Err(err).Msg("task failed")
 		t.w.putStatus(t.status(storage.StateFailed, trace(err)), true)
