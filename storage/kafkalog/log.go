@@ -179,11 +179,7 @@ func (l *Log) start(ctx context.Context) error {
 	l.posMu.Unlock()
 	l.reader.Add(1)
 	go l.read(parts, start)
-
-	if err := l.ReadToEnd(ctx); err != nil {
-		return err
-	}
-	return nil
+	return l.initialRead(ctx, start)
 }
 
 // setClient stores a new client unless Stop came first.
