@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // ConfigType is a ConfigDef key type, spelled as Java's ConfigDef.Type names
@@ -369,40 +371,11 @@ func javaString(v any) string {
 	case []string:
 		return strings.Join(x, ",")
 	case float64:
-		return javaDouble(x)
+		return javajson.FormatDouble(x)
 	case Password:
 		return x.String()
 	case bool:
 		return strconv.FormatBool(x)
 	}
 	return fmt.Sprint(v)
-}
-
-// javaDouble formats f as Java's Double.toString does for the values configs
-// use: plain decimal with at least one fractional digit ("1.0", "0.5"), and
-// scientific notation outside [1e-3, 1e7).
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	}
-	abs := math.Abs(f)
-	if f == 0 || (abs >= 1e-3 && abs < 1e7) {
-		s := strconv.FormatFloat(f, 'f', -1, 64)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, 64)
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	e, _ := strconv.Atoi(exp)
-	return mant + "E" + strconv.Itoa(e)
 }

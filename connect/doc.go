@@ -9,6 +9,7 @@
 // connector names (fully-qualified Java class name, simple name, simple name
 // without the "Connector" suffix).
 //
-// Dependency rule: this package imports only the standard library and zerolog.
-// Runtime, herder, storage and REST code import it; it imports none of them.
+// Dependency rule: this package imports only the standard library, zerolog
+// and the leaf connect/javajson (Java's number formats). Runtime, herder,
+// storage and REST code import it; it imports none of them.
 package connect

@@ -156,17 +156,6 @@ func TestNestingLimit(t *testing.T) {
 	}
 }
 
-func TestJavaDouble(t *testing.T) {
-	for in, want := range map[float64]string{
-		1.5: "1.5", 1e5: "100000.0", 1e7: "1.0E7", 1.0e-3: "0.001", 1e-4: "1.0E-4", 123456789: "1.23456789E8",
-		0.1: "0.1", -2.5: "-2.5", 100: "100.0", 9999999: "9999999.0", 1.25e-10: "1.25E-10", 3: "3.0",
-	} {
-		if got := javaDouble(in); got != want {
-			t.Errorf("javaDouble(%v) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // FuzzCreateConnectorBody: the POST /connectors decoder never panics,
 // every rejection is a 400, and any body it accepts is valid JSON (its
 // first value) for encoding/json too. Through the whole handler, garbage

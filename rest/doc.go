@@ -19,8 +19,9 @@
 // where Ferry differs on purpose it says so at the code (notably: a body
 // Jackson cannot bind is a 400 here, a 500 in Java).
 //
-// Dependency rule: rest imports connect (sentinel errors), storage (value
-// types only), rest/entities, gorilla/mux and zerolog. It declares the
+// Dependency rule: rest imports connect (sentinel errors), connect/javajson
+// (Java's number formats), storage (value types only), rest/entities,
+// gorilla/mux and zerolog. It declares the
 // small Herder interface it needs and never imports the herder, the
 // runtime or storage implementations; cmd passes the herder in.
 package rest

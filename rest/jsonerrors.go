@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
+
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // jsonLoc is a position in a request body as Jackson reports it: 1-based
@@ -126,52 +128,9 @@ func fromScalar(class string, t jsonToken, text string, loc jsonLoc) error {
 		}
 	default:
 		f, _ := strconv.ParseFloat(text, 64) // overflow gives ±Inf, as in Java
-		detail = fmt.Sprintf("no double/Double-argument constructor/factory method to deserialize from Number value (%s)", javaDouble(f))
+		detail = fmt.Sprintf("no double/Double-argument constructor/factory method to deserialize from Number value (%s)", javajson.FormatDouble(f))
 	}
 	return noCreator(class, detail, loc)
-}
-
-// javaDouble formats f as Java's Double.toString does.
-func javaDouble(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	s := strconv.FormatFloat(math.Abs(f), 'e', -1, 64) // d.ddde±x, shortest
-	mant, expText, _ := strings.Cut(s, "e")
-	exp, _ := strconv.Atoi(expText)
-	digits := strings.Replace(mant, ".", "", 1)
-	var out string
-	if a := math.Abs(f); a >= 1e-3 && a < 1e7 {
-		point := exp + 1
-		switch {
-		case point <= 0:
-			out = "0." + strings.Repeat("0", -point) + digits
-		case point >= len(digits):
-			out = digits + strings.Repeat("0", point-len(digits)) + ".0"
-		default:
-			out = digits[:point] + "." + digits[point:]
-		}
-	} else {
-		frac := digits[1:]
-		if frac == "" {
-			frac = "0"
-		}
-		out = digits[:1] + "." + frac + "E" + strconv.Itoa(exp)
-	}
-	if f < 0 {
-		return "-" + out
-	}
-	return out
 }
 
 // javaTrim trims what Java's String.trim trims: every char <= ' '.

@@ -6,7 +6,7 @@
 // compacted internal topics with Java Connect's exact record formats (see its
 // doc.go), memstore keeps it in memory for unit tests.
 //
-// Dependency rule: this package imports only the standard library (and its
-// own javajson subpackage). It knows nothing of connectors, the runtime, the
-// herder or REST.
+// Dependency rule: this package imports only the standard library and the
+// leaf connect/javajson (Jackson-identical JSON, stdlib only). It knows
+// nothing of connectors, the runtime, the herder or REST.
 package storage

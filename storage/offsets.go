@@ -2,10 +2,11 @@ package storage
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 
-	"github.com/ferrykafka/ferry/storage/javajson"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // Offsets topic encoding. Java's OffsetStorageWriter writes, through the
@@ -115,7 +116,7 @@ func ParseOffsetValue(value []byte) (map[string]any, error) {
 // validateOffsetMap is OffsetUtils.validateFormat: values may only be
 // primitives (or null).
 func validateOffsetMap(m map[string]any) error {
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
 		if v == nil {
 			continue
@@ -161,13 +162,4 @@ func jsonKind(v any) string {
 		return "map"
 	}
 	return fmt.Sprintf("%T", v)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/ferrykafka/ferry/storage/javajson"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // Golden bytes: what Java's OffsetStorageWriter writes for the maps each

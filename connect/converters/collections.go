@@ -5,8 +5,11 @@ import (
 	"math"
 	"reflect"
 	"sort"
+	"strings"
 	"time"
-	"unicode/utf16"
+
+	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // entry is one map entry.
@@ -69,50 +72,96 @@ func asEntries(v any) ([]entry, bool) {
 	return out, true
 }
 
+// collectionFormat is how a text rendering punctuates lists and maps.
+type collectionFormat struct {
+	sep   string // between two elements or entries
+	assoc byte   // between a key and its value
+}
+
+var (
+	// javaCollection is Java's AbstractCollection/AbstractMap.toString:
+	// "[a, b]", "{k=v, k2=v2}".
+	javaCollection = collectionFormat{sep: ", ", assoc: '='}
+	// valuesCollection is Values.convertToString: "[a,b]", "{k:v,k2:v2}".
+	valuesCollection = collectionFormat{sep: ",", assoc: ':'}
+)
+
+// appendCollection writes v in format f when it is a Connect ARRAY ("[...]")
+// or MAP ("{...}", entries in HashMap order) value, rendering elements, keys
+// and values with elem under the element, key and value schemas of schema.
+// It reports whether v was a list or a map, and elem's first error.
+func appendCollection(b *strings.Builder, schema *connect.Schema, v any, f collectionFormat, elem func(*connect.Schema, any) error) (bool, error) {
+	var ks, vs *connect.Schema
+	if schema != nil {
+		ks, vs = schema.KeySchema, schema.ValueSchema
+	}
+	if l, ok := asList(v); ok {
+		b.WriteByte('[')
+		for i, e := range l {
+			if i > 0 {
+				b.WriteString(f.sep)
+			}
+			if err := elem(vs, e); err != nil {
+				return true, err
+			}
+		}
+		b.WriteByte(']')
+		return true, nil
+	}
+	es, ok := asEntries(v)
+	if !ok {
+		return false, nil
+	}
+	b.WriteByte('{')
+	for i, e := range es {
+		if i > 0 {
+			b.WriteString(f.sep)
+		}
+		if err := elem(ks, e.key); err != nil {
+			return true, err
+		}
+		b.WriteByte(f.assoc)
+		if err := elem(vs, e.value); err != nil {
+			return true, err
+		}
+	}
+	b.WriteByte('}')
+	return true, nil
+}
+
 // javaHashOrder sorts entries into the iteration order of a java.util.HashMap
-// filled by put (default capacity 16, load factor 0.75): by bucket index of
-// the spread hash code in the final table. Connectors written in Java build
-// their maps as HashMaps and JsonConverter reads JSON objects into HashMaps,
-// so this reproduces Java's bytes for the same data. Go maps have no
-// insertion order, so entries sharing a bucket are ordered by key text; keys
-// whose Java hash code is unknown (byte arrays, structs) make the whole map
-// ordered by key text.
+// filled by put (javajson.HashOrder). Connectors written in Java build their
+// maps as HashMaps and JsonConverter reads JSON objects into HashMaps, so
+// this reproduces Java's bytes for the same data. Go maps have no insertion
+// order, so the entries are taken as put in order of key text (which orders
+// entries that share a bucket); keys whose Java hash code is unknown (byte
+// arrays, structs) make the whole map ordered by key text.
 func javaHashOrder(es []entry) {
 	if len(es) < 2 {
 		return
 	}
-	capacity := 16
-	for len(es) > capacity*3/4 {
-		capacity *= 2
-	}
-	idx := make([]int, len(es))
 	texts := make([]string, len(es))
-	hashed := true
+	perm := make([]int, len(es))
 	for i, e := range es {
 		texts[i] = fmt.Sprint(e.key)
-		h, ok := javaHashCode(e.key)
-		if !ok {
-			hashed = false
-		}
-		u := uint32(h)
-		idx[i] = int((u ^ (u >> 16)) & uint32(capacity-1))
-	}
-	perm := make([]int, len(es))
-	for i := range perm {
 		perm[i] = i
 	}
-	sort.SliceStable(perm, func(a, b int) bool {
-		i, j := perm[a], perm[b]
-		if hashed && idx[i] != idx[j] {
-			return idx[i] < idx[j]
-		}
-		return texts[i] < texts[j]
-	})
-	sorted := make([]entry, len(es))
+	sort.SliceStable(perm, func(a, b int) bool { return texts[perm[a]] < texts[perm[b]] })
+	byText := make([]entry, len(es))
+	hashes := make([]int32, len(es))
+	hashed := true
 	for i, p := range perm {
-		sorted[i] = es[p]
+		byText[i] = es[p]
+		h, ok := javaHashCode(es[p].key)
+		hashes[i], hashed = h, hashed && ok
 	}
-	copy(es, sorted)
+	if !hashed {
+		copy(es, byText)
+		return
+	}
+	for i, j := range javajson.HashOrder(hashes) {
+		es[i] = byText[j]
+	}
 }
 
 // javaHashCode returns Java's hashCode of the boxed value that corresponds to
@@ -122,11 +171,7 @@ func javaHashCode(v any) (int32, bool) {
 	case nil:
 		return 0, true
 	case string:
-		var h int32
-		for _, c := range utf16.Encode([]rune(x)) {
-			h = 31*h + int32(c)
-		}
-		return h, true
+		return javajson.StringHashCode(x), true
 	case bool:
 		if x {
 			return 1231, true

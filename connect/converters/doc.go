@@ -41,6 +41,11 @@
 // Errors about data are *DataError (errors.Is(err, ErrData)), worded as
 // Java's DataException. Decoders never panic on any input.
 //
-// Dependency rule: this package imports only connect and the standard
-// library. The runtime and the stores import it; it imports neither.
+// JSON text, Java's number formats and HashMap order come from
+// connect/javajson, shared with the stores; this package adds Connect's
+// data model (schemas, logical types, envelopes) on top.
+//
+// Dependency rule: this package imports only connect, connect/javajson and
+// the standard library. The runtime imports it; it imports neither the
+// runtime nor storage.
 package converters

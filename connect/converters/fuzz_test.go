@@ -94,12 +94,3 @@ func FuzzPrimitiveConverters(f *testing.F) {
 		}
 	})
 }
-
-func FuzzLoadBase64(f *testing.F) {
-	for _, s := range []string{"AJw=", "AA==AA==", " QQ== ", "A", "A=", "=", "****"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		_, _ = decodeJacksonBase64(s)
-	})
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // javaToString renders a Connect value as Java's Object.toString renders the
@@ -42,9 +43,9 @@ func appendJavaString(b *strings.Builder, schema *connect.Schema, v any) {
 	case int:
 		b.WriteString(strconv.Itoa(x))
 	case float32:
-		b.WriteString(javaFloat(x))
+		b.WriteString(javajson.FormatFloat(x))
 	case float64:
-		b.WriteString(javaDouble(x))
+		b.WriteString(javajson.FormatDouble(x))
 	case []byte:
 		b.Write(x)
 	case *big.Rat:
@@ -73,36 +74,10 @@ func appendJavaString(b *strings.Builder, schema *connect.Schema, v any) {
 				return
 			}
 		}
-		if l, ok := asList(v); ok {
-			var elem *connect.Schema
-			if schema != nil {
-				elem = schema.ValueSchema
-			}
-			b.WriteByte('[')
-			for i, e := range l {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				appendJavaString(b, elem, e)
-			}
-			b.WriteByte(']')
-			return
-		}
-		if es, ok := asEntries(v); ok {
-			var ks, vs *connect.Schema
-			if schema != nil {
-				ks, vs = schema.KeySchema, schema.ValueSchema
-			}
-			b.WriteByte('{')
-			for i, e := range es {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				appendJavaString(b, ks, e.key)
-				b.WriteByte('=')
-				appendJavaString(b, vs, e.value)
-			}
-			b.WriteByte('}')
+		if ok, _ := appendCollection(b, schema, v, javaCollection, func(s *connect.Schema, x any) error {
+			appendJavaString(b, s, x)
+			return nil
+		}); ok {
 			return
 		}
 		fmt.Fprint(b, v)
@@ -115,11 +90,11 @@ func appendJavaString(b *strings.Builder, schema *connect.Schema, v any) {
 func ratString(schema *connect.Schema, r *big.Rat) string {
 	if scale, err := decimalScale(schema); err == nil {
 		if u, ok := unscaledAt(r, scale); ok {
-			return bigDecimalString(u, int64(scale))
+			return javajson.FormatDecimal(u, int64(scale))
 		}
 	}
 	if u, scale, ok := minimalDecimal(r); ok {
-		return bigDecimalString(u, scale)
+		return javajson.FormatDecimal(u, scale)
 	}
 	return r.FloatString(20)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // JsonConverter is org.apache.kafka.connect.json.JsonConverter. With
@@ -12,8 +13,9 @@ import (
 // writes plain JSON and reads any JSON without a schema (integers as int64,
 // other numbers as float64, objects as map[string]any, arrays as []any).
 //
-// Its output is byte-identical to Java's for the same data (see
-// json_write.go and javaHashOrder for map entry order). The zero value is a
+// Its output is byte-identical to Java's for the same data: JSON text comes
+// from javajson.Writer, map entry order from javaHashOrder; it reads with
+// javajson.ReadTree, as Java's JsonDeserializer does. The zero value is a
 // JsonConverter with Java's defaults.
 type JsonConverter struct {
 	schemasDisabled bool
@@ -49,23 +51,23 @@ func (c *JsonConverter) FromConnectData(_ string, schema *connect.Schema, value 
 	if schema == nil && value == nil {
 		return nil, nil
 	}
-	w := &jsonWriter{}
+	w := &javajson.Writer{}
 	if c.schemasDisabled {
 		if err := c.writeValue(w, schema, value); err != nil {
 			return nil, err
 		}
-		return w.buf, nil
+		return w.Bytes(), nil
 	}
-	w.raw(`{"schema":`)
+	w.RawString(`{"schema":`)
 	if err := c.writeSchema(w, schema, nil); err != nil {
 		return nil, err
 	}
-	w.raw(`,"payload":`)
+	w.RawString(`,"payload":`)
 	if err := c.writeValue(w, schema, value); err != nil {
 		return nil, err
 	}
-	w.byte('}')
-	return w.buf, nil
+	w.RawByte('}')
+	return w.Bytes(), nil
 }
 
 // ToConnectData parses data. Nil data gives a nil schema and value.
@@ -73,7 +75,7 @@ func (c *JsonConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 	if data == nil {
 		return nil, nil, nil
 	}
-	root, err := parseJSON(data)
+	root, err := javajson.ReadTree(data)
 	if err != nil {
 		return nil, nil, dataErrorWrap("Converting byte[] to Kafka Connect data failed due to serialization error: ", err)
 	}
@@ -84,15 +86,15 @@ func (c *JsonConverter) ToConnectData(_ string, data []byte) (*connect.Schema, a
 		}
 		return nil, v, nil
 	}
-	if root.kind != jsonObject || len(root.keys) != 2 || !root.has("schema") || !root.has("payload") {
+	if root.Kind != javajson.KindObject || len(root.Keys) != 2 || root.Get("schema") == nil || root.Get("payload") == nil {
 		return nil, nil, dataErrorf("JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields." +
 			" If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.")
 	}
-	schema, err := c.readSchema(root.get("schema"))
+	schema, err := c.readSchema(root.Get("schema"))
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := c.readValue(schema, root.get("payload"))
+	v, err := c.readValue(schema, root.Get("payload"))
 	if err != nil {
 		return nil, nil, err
 	}

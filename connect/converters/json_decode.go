@@ -6,14 +6,15 @@ import (
 	"time"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // readValue is JsonConverter.convertToConnect.
-func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
+func (c *JsonConverter) readValue(s *connect.Schema, n *javajson.Node) (any, error) {
 	var t connect.SchemaType
 	if s != nil {
 		t = s.Type
-		if n.isNull() {
+		if n.IsNull() {
 			switch {
 			case s.Default != nil && !c.keepNulls:
 				return s.Default, nil
@@ -23,21 +24,21 @@ func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
 			return nil, dataErrorf("Invalid null value for required %s field", javaTypeName(t))
 		}
 	} else {
-		switch n.kind {
-		case jsonNull, jsonMissing:
+		switch n.Kind {
+		case javajson.KindNull, javajson.KindMissing:
 			return nil, nil
-		case jsonBool:
+		case javajson.KindBool:
 			t = connect.TypeBoolean
-		case jsonNumber:
+		case javajson.KindNumber:
 			t = connect.TypeFloat64
-			if n.num.integral {
+			if n.IsIntegral() {
 				t = connect.TypeInt64
 			}
-		case jsonArray:
+		case javajson.KindArray:
 			t = connect.TypeArray
-		case jsonObject:
+		case javajson.KindObject:
 			t = connect.TypeMap
-		case jsonString:
+		case javajson.KindString:
 			t = connect.TypeString
 		}
 	}
@@ -48,21 +49,21 @@ func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
 	}
 	switch t {
 	case connect.TypeBoolean:
-		return n.kind == jsonBool && n.b, nil
+		return n.Kind == javajson.KindBool && n.Bool, nil
 	case connect.TypeInt8:
-		return int8(n.intValue()), nil
+		return int8(n.Int32()), nil
 	case connect.TypeInt16:
-		return int16(n.intValue()), nil
+		return int16(n.Int32()), nil
 	case connect.TypeInt32:
-		return n.intValue(), nil
+		return n.Int32(), nil
 	case connect.TypeInt64:
-		return n.longValue(), nil
+		return n.Int64(), nil
 	case connect.TypeFloat32:
-		return n.floatValue(), nil
+		return n.Float32(), nil
 	case connect.TypeFloat64:
-		return n.doubleValue(), nil
+		return n.Float64(), nil
 	case connect.TypeBytes:
-		b, err := n.binaryValue()
+		b, err := n.Binary()
 		if err != nil {
 			return nil, dataErrorWrap("Invalid bytes field", err)
 		}
@@ -71,10 +72,10 @@ func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
 		}
 		return b, nil
 	case connect.TypeString:
-		if n.kind != jsonString {
+		if n.Kind != javajson.KindString {
 			return nil, nil
 		}
-		return n.s, nil
+		return n.Text, nil
 	case connect.TypeArray:
 		var elem *connect.Schema
 		if s != nil {
@@ -82,9 +83,9 @@ func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
 		}
 		// Java iterates the node: an array's elements, an object's values,
 		// nothing for scalars.
-		items := n.arr
-		if n.kind == jsonObject {
-			items = n.vals
+		items := n.Elems
+		if n.Kind == javajson.KindObject {
+			items = n.Values
 		}
 		out := make([]any, 0, len(items))
 		for _, e := range items {
@@ -98,14 +99,14 @@ func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
 	case connect.TypeMap:
 		return c.readMap(s, n)
 	case connect.TypeStruct:
-		if n.kind != jsonObject {
-			return nil, dataErrorf("Structs should be encoded as JSON objects, but found %s", n.kind.nodeTypeName())
+		if n.Kind != javajson.KindObject {
+			return nil, dataErrorf("Structs should be encoded as JSON objects, but found %s", n.Kind)
 		}
 		out := make(map[string]any, len(s.Fields))
 		for _, f := range s.Fields {
-			fn := n.get(f.Name)
+			fn := n.Get(f.Name)
 			if fn == nil {
-				fn = &jsonNode{kind: jsonMissing}
+				fn = &javajson.Node{}
 			}
 			v, err := c.readValue(f.Schema, fn)
 			if err != nil {
@@ -120,18 +121,18 @@ func (c *JsonConverter) readValue(s *connect.Schema, n *jsonNode) (any, error) {
 
 // readMap reads a string-keyed (or schemaless) map from an object and any
 // other map from an array of [key, value] pairs.
-func (c *JsonConverter) readMap(s *connect.Schema, n *jsonNode) (any, error) {
+func (c *JsonConverter) readMap(s *connect.Schema, n *javajson.Node) (any, error) {
 	var ks, vs *connect.Schema
 	if s != nil {
 		ks, vs = s.KeySchema, s.ValueSchema
 	}
 	if s == nil || ks == nil || ks.Type == connect.TypeString {
-		if n.kind != jsonObject {
-			return nil, dataErrorf("Maps with string fields should be encoded as JSON objects, but found %s", n.kind.nodeTypeName())
+		if n.Kind != javajson.KindObject {
+			return nil, dataErrorf("Maps with string fields should be encoded as JSON objects, but found %s", n.Kind)
 		}
-		out := make(map[string]any, len(n.keys))
-		for i, k := range n.keys {
-			v, err := c.readValue(vs, n.vals[i])
+		out := make(map[string]any, len(n.Keys))
+		for i, k := range n.Keys {
+			v, err := c.readValue(vs, n.Values[i])
 			if err != nil {
 				return nil, err
 			}
@@ -139,22 +140,22 @@ func (c *JsonConverter) readMap(s *connect.Schema, n *jsonNode) (any, error) {
 		}
 		return out, nil
 	}
-	if n.kind != jsonArray {
-		return nil, dataErrorf("Maps with non-string fields should be encoded as JSON array of tuples, but found %s", n.kind.nodeTypeName())
+	if n.Kind != javajson.KindArray {
+		return nil, dataErrorf("Maps with non-string fields should be encoded as JSON array of tuples, but found %s", n.Kind)
 	}
-	out := make(map[any]any, len(n.arr))
-	for _, e := range n.arr {
-		if e.kind != jsonArray {
-			return nil, dataErrorf("Found invalid map entry instead of array tuple: %s", e.kind.nodeTypeName())
+	out := make(map[any]any, len(n.Elems))
+	for _, e := range n.Elems {
+		if e.Kind != javajson.KindArray {
+			return nil, dataErrorf("Found invalid map entry instead of array tuple: %s", e.Kind)
 		}
-		if len(e.arr) != 2 {
-			return nil, dataErrorf("Found invalid map entry, expected length 2 but found :%d", len(e.arr))
+		if len(e.Elems) != 2 {
+			return nil, dataErrorf("Found invalid map entry, expected length 2 but found :%d", len(e.Elems))
 		}
-		k, err := c.readValue(ks, e.arr[0])
+		k, err := c.readValue(ks, e.Elems[0])
 		if err != nil {
 			return nil, err
 		}
-		v, err := c.readValue(vs, e.arr[1])
+		v, err := c.readValue(vs, e.Elems[1])
 		if err != nil {
 			return nil, err
 		}
@@ -167,18 +168,18 @@ func (c *JsonConverter) readMap(s *connect.Schema, n *jsonNode) (any, error) {
 }
 
 // readLogical converts the logical types JsonConverter knows.
-func readLogical(s *connect.Schema, n *jsonNode) (any, bool, error) {
+func readLogical(s *connect.Schema, n *javajson.Node) (any, bool, error) {
 	switch s.Name {
 	case DecimalName:
-		switch n.kind {
-		case jsonNumber:
-			u, scale := n.decimal()
+		switch n.Kind {
+		case javajson.KindNumber:
+			u, scale := n.Decimal()
 			if scale > maxDecimalScale || scale < -maxDecimalScale {
 				return nil, true, dataErrorf("Decimal scale %d is outside the range Ferry supports (-%d to %d)", scale, maxDecimalScale, maxDecimalScale)
 			}
 			return ratOf(u, scale), true, nil
-		case jsonString:
-			b, err := n.binaryValue()
+		case javajson.KindString:
+			b, err := n.Binary()
 			if err == nil {
 				var r *big.Rat
 				if r, err = decimalFromBytes(s, b); err == nil {
@@ -187,26 +188,26 @@ func readLogical(s *connect.Schema, n *jsonNode) (any, bool, error) {
 			}
 			return nil, true, dataErrorWrap("Invalid bytes for Decimal field", err)
 		}
-		return nil, true, dataErrorf("Invalid type for Decimal, underlying representation should be numeric or bytes but was %s", n.kind.nodeTypeName())
+		return nil, true, dataErrorf("Invalid type for Decimal, underlying representation should be numeric or bytes but was %s", n.Kind)
 	case DateName:
-		if !n.isInt() {
-			return nil, true, dataErrorf("Invalid type for Date, underlying representation should be integer but was %s", n.kind.nodeTypeName())
+		if !n.IsInt() {
+			return nil, true, dataErrorf("Invalid type for Date, underlying representation should be integer but was %s", n.Kind)
 		}
-		return daysToDate(n.intValue()), true, nil
+		return daysToDate(n.Int32()), true, nil
 	case TimeName:
-		if !n.isInt() {
-			return nil, true, dataErrorf("Invalid type for Time, underlying representation should be integer but was %s", n.kind.nodeTypeName())
+		if !n.IsInt() {
+			return nil, true, dataErrorf("Invalid type for Time, underlying representation should be integer but was %s", n.Kind)
 		}
-		t, err := millisToTime(n.intValue())
+		t, err := millisToTime(n.Int32())
 		if err != nil {
 			return nil, true, err
 		}
 		return t, true, nil
 	case TimestampName:
-		if !n.isIntegral() {
-			return nil, true, dataErrorf("Invalid type for Timestamp, underlying representation should be integral but was %s", n.kind.nodeTypeName())
+		if !n.IsIntegral() {
+			return nil, true, dataErrorf("Invalid type for Timestamp, underlying representation should be integral but was %s", n.Kind)
 		}
-		return time.UnixMilli(n.longValue()).UTC(), true, nil
+		return time.UnixMilli(n.Int64()).UTC(), true, nil
 	}
 	return nil, false, nil
 }

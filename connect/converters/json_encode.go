@@ -6,19 +6,20 @@ import (
 	"time"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // writeValue is JsonConverter.convertToJson followed by Jackson's writer.
-func (c *JsonConverter) writeValue(w *jsonWriter, s *connect.Schema, v any) error {
+func (c *JsonConverter) writeValue(w *javajson.Writer, s *connect.Schema, v any) error {
 	if v == nil {
 		switch {
 		case s == nil:
-			w.null()
+			w.Null()
 			return nil
 		case s.Default != nil && !c.keepNulls:
 			return c.writeValue(w, s, s.Default)
 		case s.Optional:
-			w.null()
+			w.Null()
 			return nil
 		}
 		return dataErrorf("Conversion error: null value for field that is required and has no default value")
@@ -45,25 +46,25 @@ func (c *JsonConverter) writeValue(w *jsonWriter, s *connect.Schema, v any) erro
 		if !ok {
 			return mismatch()
 		}
-		w.int(int64(n))
+		w.Int64(int64(n))
 	case connect.TypeInt16:
 		n, ok := v.(int16)
 		if !ok {
 			return mismatch()
 		}
-		w.int(int64(n))
+		w.Int64(int64(n))
 	case connect.TypeInt32:
 		n, ok := v.(int32)
 		if !ok {
 			return mismatch()
 		}
-		w.int(int64(n))
+		w.Int64(int64(n))
 	case connect.TypeInt64:
 		switch n := v.(type) {
 		case int64:
-			w.int(n)
+			w.Int64(n)
 		case int:
-			w.int(int64(n))
+			w.Int64(int64(n))
 		default:
 			return mismatch()
 		}
@@ -72,31 +73,31 @@ func (c *JsonConverter) writeValue(w *jsonWriter, s *connect.Schema, v any) erro
 		if !ok {
 			return mismatch()
 		}
-		w.float32(f)
+		w.Float32(f)
 	case connect.TypeFloat64:
 		f, ok := v.(float64)
 		if !ok {
 			return mismatch()
 		}
-		w.float64(f)
+		w.Float64(f)
 	case connect.TypeBoolean:
 		b, ok := v.(bool)
 		if !ok {
 			return mismatch()
 		}
-		w.bool(b)
+		w.Bool(b)
 	case connect.TypeString:
 		str, ok := v.(string)
 		if !ok {
 			return mismatch()
 		}
-		w.string(str)
+		w.String(str)
 	case connect.TypeBytes:
 		b, ok := v.([]byte)
 		if !ok {
 			return dataErrorf("Invalid type for bytes type: %s", javaClass(v))
 		}
-		w.binary(b)
+		w.Binary(b)
 	case connect.TypeArray:
 		list, ok := asList(v)
 		if !ok {
@@ -106,16 +107,16 @@ func (c *JsonConverter) writeValue(w *jsonWriter, s *connect.Schema, v any) erro
 		if s != nil {
 			elem = s.ValueSchema
 		}
-		w.byte('[')
+		w.RawByte('[')
 		for i, e := range list {
 			if i > 0 {
-				w.byte(',')
+				w.RawByte(',')
 			}
 			if err := c.writeValue(w, elem, e); err != nil {
 				return err
 			}
 		}
-		w.byte(']')
+		w.RawByte(']')
 	case connect.TypeMap:
 		return c.writeMap(w, s, v, mismatch)
 	case connect.TypeStruct:
@@ -129,7 +130,7 @@ func (c *JsonConverter) writeValue(w *jsonWriter, s *connect.Schema, v any) erro
 // writeMap writes string-keyed maps as objects and others as arrays of
 // [key, value] pairs; without a schema, a map is an object when every key
 // is a string.
-func (c *JsonConverter) writeMap(w *jsonWriter, s *connect.Schema, v any, mismatch func() error) error {
+func (c *JsonConverter) writeMap(w *javajson.Writer, s *connect.Schema, v any, mismatch func() error) error {
 	es, ok := asEntries(v)
 	if !ok {
 		return mismatch()
@@ -148,10 +149,10 @@ func (c *JsonConverter) writeMap(w *jsonWriter, s *connect.Schema, v any, mismat
 		}
 	}
 	if objectMode {
-		w.byte('{')
+		w.RawByte('{')
 		for i, e := range es {
 			if i > 0 {
-				w.byte(',')
+				w.RawByte(',')
 			}
 			// Java writes the key node's asText(): a null key is "null".
 			var key string
@@ -169,37 +170,37 @@ func (c *JsonConverter) writeMap(w *jsonWriter, s *connect.Schema, v any, mismat
 			default:
 				return dataErrorf("Invalid type for STRING: %s", javaClass(e.key))
 			}
-			w.string(key)
-			w.byte(':')
+			w.String(key)
+			w.RawByte(':')
 			if err := c.writeValue(w, vs, e.value); err != nil {
 				return err
 			}
 		}
-		w.byte('}')
+		w.RawByte('}')
 		return nil
 	}
-	w.byte('[')
+	w.RawByte('[')
 	for i, e := range es {
 		if i > 0 {
-			w.byte(',')
+			w.RawByte(',')
 		}
-		w.byte('[')
+		w.RawByte('[')
 		if err := c.writeValue(w, ks, e.key); err != nil {
 			return err
 		}
-		w.byte(',')
+		w.RawByte(',')
 		if err := c.writeValue(w, vs, e.value); err != nil {
 			return err
 		}
-		w.byte(']')
+		w.RawByte(']')
 	}
-	w.byte(']')
+	w.RawByte(']')
 	return nil
 }
 
 // writeStruct writes a struct value (a map[string]any keyed by field name)
 // as an object with the schema's fields in order.
-func (c *JsonConverter) writeStruct(w *jsonWriter, s *connect.Schema, v any, mismatch func() error) error {
+func (c *JsonConverter) writeStruct(w *javajson.Writer, s *connect.Schema, v any, mismatch func() error) error {
 	m, ok := v.(map[string]any)
 	if !ok || s == nil {
 		return mismatch()
@@ -209,18 +210,18 @@ func (c *JsonConverter) writeStruct(w *jsonWriter, s *connect.Schema, v any, mis
 			return dataErrorf("%s is not a valid field name", k)
 		}
 	}
-	w.byte('{')
+	w.RawByte('{')
 	for i, f := range s.Fields {
 		if i > 0 {
-			w.byte(',')
+			w.RawByte(',')
 		}
-		w.string(f.Name)
-		w.byte(':')
+		w.String(f.Name)
+		w.RawByte(':')
 		if err := c.writeValue(w, f.Schema, m[f.Name]); err != nil {
 			return err
 		}
 	}
-	w.byte('}')
+	w.RawByte('}')
 	return nil
 }
 
@@ -235,7 +236,7 @@ func fieldOf(s *connect.Schema, name string) *connect.Field {
 
 // writeLogical handles the logical types JsonConverter knows; handled is
 // false for other schema names.
-func (c *JsonConverter) writeLogical(w *jsonWriter, s *connect.Schema, v any) (handled bool, err error) {
+func (c *JsonConverter) writeLogical(w *javajson.Writer, s *connect.Schema, v any) (handled bool, err error) {
 	switch s.Name {
 	case DecimalName:
 		r, ok := v.(*big.Rat)
@@ -248,14 +249,14 @@ func (c *JsonConverter) writeLogical(w *jsonWriter, s *connect.Schema, v any) (h
 				return true, err
 			}
 			scale, _ := decimalScale(s)
-			w.raw(bigDecimalString(u, int64(scale)))
+			w.Decimal(u, int64(scale))
 			return true, nil
 		}
 		b, err := decimalToBytes(s, r)
 		if err != nil {
 			return true, err
 		}
-		w.binary(b)
+		w.Binary(b)
 		return true, nil
 	case DateName, TimeName, TimestampName:
 		t, ok := v.(time.Time)
@@ -269,15 +270,15 @@ func (c *JsonConverter) writeLogical(w *jsonWriter, s *connect.Schema, v any) (h
 			if err != nil {
 				return true, err
 			}
-			w.int(int64(days))
+			w.Int64(int64(days))
 		case TimeName:
 			ms, err := timeToMillis(t)
 			if err != nil {
 				return true, err
 			}
-			w.int(int64(ms))
+			w.Int64(int64(ms))
 		default:
-			w.int(t.UnixMilli())
+			w.Int64(t.UnixMilli())
 		}
 		return true, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // writeSchema writes a schema as JsonConverter.asJsonSchema builds it, with
@@ -13,58 +14,58 @@ import (
 //
 // Connect's schema parameters are a Go map, so they are written sorted by
 // key; Java writes them in insertion order.
-func (c *JsonConverter) writeSchema(w *jsonWriter, s *connect.Schema, fieldName *string) error {
+func (c *JsonConverter) writeSchema(w *javajson.Writer, s *connect.Schema, fieldName *string) error {
 	if s == nil {
-		w.null()
+		w.Null()
 		return nil
 	}
-	w.raw(`{"type":`)
+	w.RawString(`{"type":`)
 	switch s.Type {
 	case connect.TypeBoolean, connect.TypeInt8, connect.TypeInt16, connect.TypeInt32, connect.TypeInt64,
 		connect.TypeFloat32, connect.TypeFloat64, connect.TypeBytes, connect.TypeString:
-		w.string(string(s.Type))
+		w.String(string(s.Type))
 	case connect.TypeArray:
-		w.raw(`"array","items":`)
+		w.RawString(`"array","items":`)
 		if err := c.writeSchema(w, s.ValueSchema, nil); err != nil {
 			return err
 		}
 	case connect.TypeMap:
-		w.raw(`"map","keys":`)
+		w.RawString(`"map","keys":`)
 		if err := c.writeSchema(w, s.KeySchema, nil); err != nil {
 			return err
 		}
-		w.raw(`,"values":`)
+		w.RawString(`,"values":`)
 		if err := c.writeSchema(w, s.ValueSchema, nil); err != nil {
 			return err
 		}
 	case connect.TypeStruct:
-		w.raw(`"struct","fields":[`)
+		w.RawString(`"struct","fields":[`)
 		for i, f := range s.Fields {
 			if i > 0 {
-				w.byte(',')
+				w.RawByte(',')
 			}
 			name := f.Name
 			if err := c.writeSchema(w, f.Schema, &name); err != nil {
 				return err
 			}
 		}
-		w.byte(']')
+		w.RawByte(']')
 	default:
 		return dataErrorf("Couldn't translate unsupported schema type %s.", s.Type)
 	}
-	w.raw(`,"optional":`)
-	w.bool(s.Optional)
+	w.RawString(`,"optional":`)
+	w.Bool(s.Optional)
 	if s.Name != "" {
-		w.raw(`,"name":`)
-		w.string(s.Name)
+		w.RawString(`,"name":`)
+		w.String(s.Name)
 	}
 	if s.Version != nil {
-		w.raw(`,"version":`)
-		w.int(int64(*s.Version))
+		w.RawString(`,"version":`)
+		w.Int64(int64(*s.Version))
 	}
 	if s.Doc != "" {
-		w.raw(`,"doc":`)
-		w.string(s.Doc)
+		w.RawString(`,"doc":`)
+		w.String(s.Doc)
 	}
 	if s.Params != nil {
 		keys := make([]string, 0, len(s.Params))
@@ -72,47 +73,47 @@ func (c *JsonConverter) writeSchema(w *jsonWriter, s *connect.Schema, fieldName 
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		w.raw(`,"parameters":{`)
+		w.RawString(`,"parameters":{`)
 		for i, k := range keys {
 			if i > 0 {
-				w.byte(',')
+				w.RawByte(',')
 			}
-			w.string(k)
-			w.byte(':')
-			w.string(s.Params[k])
+			w.String(k)
+			w.RawByte(':')
+			w.String(s.Params[k])
 		}
-		w.byte('}')
+		w.RawByte('}')
 	}
 	if s.Default != nil {
-		w.raw(`,"default":`)
+		w.RawString(`,"default":`)
 		if err := c.writeValue(w, s, s.Default); err != nil {
 			return err
 		}
 	}
 	if fieldName != nil {
-		w.raw(`,"field":`)
-		w.string(*fieldName)
+		w.RawString(`,"field":`)
+		w.String(*fieldName)
 	}
-	w.byte('}')
+	w.RawByte('}')
 	return nil
 }
 
 // readSchema is JsonConverter.asConnectSchema.
-func (c *JsonConverter) readSchema(n *jsonNode) (*connect.Schema, error) {
-	if n == nil || n.kind == jsonNull {
+func (c *JsonConverter) readSchema(n *javajson.Node) (*connect.Schema, error) {
+	if n == nil || n.Kind == javajson.KindNull {
 		return nil, nil
 	}
-	typeNode := n.get("type")
-	if typeNode == nil || typeNode.kind != jsonString {
+	typeNode := n.Get("type")
+	if typeNode == nil || typeNode.Kind != javajson.KindString {
 		return nil, dataErrorf("Schema must contain 'type' field")
 	}
 	s := &connect.Schema{}
-	switch typeNode.s {
+	switch typeNode.Text {
 	case "boolean", "int8", "int16", "int32", "int64", "float", "double", "bytes", "string":
-		s.Type = connect.SchemaType(typeNode.s)
+		s.Type = connect.SchemaType(typeNode.Text)
 	case "array":
-		items := n.get("items")
-		if items.isNull() {
+		items := n.Get("items")
+		if items.IsNull() {
 			return nil, dataErrorf("Array schema did not specify the element type")
 		}
 		elem, err := c.readSchema(items)
@@ -121,11 +122,11 @@ func (c *JsonConverter) readSchema(n *jsonNode) (*connect.Schema, error) {
 		}
 		s.Type, s.ValueSchema = connect.TypeArray, elem
 	case "map":
-		keysNode := n.get("keys")
+		keysNode := n.Get("keys")
 		if keysNode == nil {
 			return nil, dataErrorf("Map schema did not specify the key type")
 		}
-		valuesNode := n.get("values")
+		valuesNode := n.Get("values")
 		if valuesNode == nil {
 			return nil, dataErrorf("Map schema did not specify the value type")
 		}
@@ -146,14 +147,14 @@ func (c *JsonConverter) readSchema(n *jsonNode) (*connect.Schema, error) {
 		s.Type, s.KeySchema, s.ValueSchema = connect.TypeMap, ks, vs
 	case "struct":
 		s.Type = connect.TypeStruct
-		fields := n.get("fields")
-		if fields == nil || fields.kind != jsonArray {
+		fields := n.Get("fields")
+		if fields == nil || fields.Kind != javajson.KindArray {
 			return nil, dataErrorf("Struct schema's \"fields\" argument is not an array.")
 		}
 		seen := map[string]bool{}
-		for _, f := range fields.arr {
-			nameNode := f.get("field")
-			if nameNode == nil || nameNode.kind != jsonString {
+		for _, f := range fields.Elems {
+			nameNode := f.Get("field")
+			if nameNode == nil || nameNode.Kind != javajson.KindString {
 				return nil, dataErrorf("Struct schema's field name not specified properly")
 			}
 			fs, err := c.readSchema(f)
@@ -161,40 +162,40 @@ func (c *JsonConverter) readSchema(n *jsonNode) (*connect.Schema, error) {
 				return nil, err
 			}
 			if fs == nil {
-				return nil, dataErrorf("fieldSchema for field %s cannot be null.", nameNode.s)
+				return nil, dataErrorf("fieldSchema for field %s cannot be null.", nameNode.Text)
 			}
-			if seen[nameNode.s] {
-				return nil, dataErrorf("Cannot create field because of field name duplication %s", nameNode.s)
+			if seen[nameNode.Text] {
+				return nil, dataErrorf("Cannot create field because of field name duplication %s", nameNode.Text)
 			}
-			seen[nameNode.s] = true
-			s.Fields = append(s.Fields, connect.Field{Name: nameNode.s, Index: len(s.Fields), Schema: fs})
+			seen[nameNode.Text] = true
+			s.Fields = append(s.Fields, connect.Field{Name: nameNode.Text, Index: len(s.Fields), Schema: fs})
 		}
 	default:
-		return nil, dataErrorf("Unknown schema type: %s", typeNode.s)
+		return nil, dataErrorf("Unknown schema type: %s", typeNode.Text)
 	}
-	if o := n.get("optional"); o != nil && o.kind == jsonBool && o.b {
+	if o := n.Get("optional"); o != nil && o.Kind == javajson.KindBool && o.Bool {
 		s.Optional = true
 	}
-	if nm := n.get("name"); nm != nil && nm.kind == jsonString {
-		s.Name = nm.s
+	if nm := n.Get("name"); nm != nil && nm.Kind == javajson.KindString {
+		s.Name = nm.Text
 	}
-	if v := n.get("version"); v != nil && v.isIntegral() {
-		ver := v.intValue()
+	if v := n.Get("version"); v != nil && v.IsIntegral() {
+		ver := v.Int32()
 		s.Version = &ver
 	}
-	if d := n.get("doc"); d != nil && d.kind == jsonString {
-		s.Doc = d.s
+	if d := n.Get("doc"); d != nil && d.Kind == javajson.KindString {
+		s.Doc = d.Text
 	}
-	if p := n.get("parameters"); p != nil && p.kind == jsonObject && len(p.keys) > 0 {
-		s.Params = make(map[string]string, len(p.keys))
-		for i, k := range p.keys {
-			if p.vals[i].kind != jsonString {
+	if p := n.Get("parameters"); p != nil && p.Kind == javajson.KindObject && len(p.Keys) > 0 {
+		s.Params = make(map[string]string, len(p.Keys))
+		for i, k := range p.Keys {
+			if p.Values[i].Kind != javajson.KindString {
 				return nil, dataErrorf("Schema parameters must have string values.")
 			}
-			s.Params[k] = p.vals[i].s
+			s.Params[k] = p.Values[i].Text
 		}
 	}
-	if d := n.get("default"); d != nil {
+	if d := n.Get("default"); d != nil {
 		v, err := c.readValue(s, d)
 		if err != nil {
 			return nil, err

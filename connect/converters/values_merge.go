@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/javajson"
 )
 
 // schemaMerger is Values.SchemaMerger: the schema common to the values seen,
@@ -132,7 +133,7 @@ func asJavaLong(v any) (int64, bool) {
 		return javaDoubleToLong(n), true
 	case *big.Rat:
 		q := new(big.Int).Quo(n.Num(), n.Denom())
-		return lowBits(q), true
+		return javajson.LowInt64(q), true
 	}
 	return 0, false
 }

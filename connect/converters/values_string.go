@@ -82,43 +82,10 @@ func appendValue(b *strings.Builder, schema *connect.Schema, v any, embedded boo
 			return nil
 		}
 	}
-	if l, ok := asList(v); ok {
-		var elem *connect.Schema
-		if schema != nil {
-			elem = schema.ValueSchema
-		}
-		b.WriteByte('[')
-		for i, e := range l {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if err := appendValue(b, elem, e, true); err != nil {
-				return err
-			}
-		}
-		b.WriteByte(']')
-		return nil
-	}
-	if es, ok := asEntries(v); ok {
-		var ks, vs *connect.Schema
-		if schema != nil {
-			ks, vs = schema.KeySchema, schema.ValueSchema
-		}
-		b.WriteByte('{')
-		for i, e := range es {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if err := appendValue(b, ks, e.key, true); err != nil {
-				return err
-			}
-			b.WriteByte(':')
-			if err := appendValue(b, vs, e.value, true); err != nil {
-				return err
-			}
-		}
-		b.WriteByte('}')
-		return nil
+	if ok, err := appendCollection(b, schema, v, valuesCollection, func(s *connect.Schema, x any) error {
+		return appendValue(b, s, x, true)
+	}); ok {
+		return err
 	}
 	return dataErrorf("Failed to serialize unexpected value type %s: %v", strings.TrimPrefix(javaClass(v), "class "), v)
 }

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferrykafka/ferry/connect/javajson"
 	"github.com/ferrykafka/ferry/storage"
-	"github.com/ferrykafka/ferry/storage/javajson"
 )
 
 // Config-topic keys (KafkaConfigBackingStore). Keys are plain UTF-8

@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ferrykafka/ferry/connect/javajson"
 	"github.com/ferrykafka/ferry/storage"
-	"github.com/ferrykafka/ferry/storage/javajson"
 	"github.com/rs/zerolog"
 )
 

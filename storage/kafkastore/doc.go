@@ -6,9 +6,9 @@
 //
 // Keys of the config and status topics are plain UTF-8 strings; values are
 // the JsonConverter (schemas.enable=false) JSON of Java's Struct schemas:
-// no whitespace, fields in schema order, Jackson's escaping (see javajson).
-// A null value is a tombstone. Every record kind below is pinned by a
-// golden-byte test.
+// no whitespace, fields in schema order, Jackson's escaping (see
+// connect/javajson). A null value is a tombstone. Every record kind below is
+// pinned by a golden-byte test.
 //
 // # Config topic (one partition; written by the leader)
 //
@@ -78,7 +78,7 @@
 // doubling to 1 s); Stop drops what it still holds. Locks: each store's mu
 // guards its state and is never held while calling the log or a listener.
 //
-// Dependency rule: storage, storage/javajson, storage/kafkalog, sarama,
+// Dependency rule: storage, connect/javajson, storage/kafkalog, sarama,
 // zerolog and the standard library. Nothing here knows the herder, the
 // runtime or REST.
 package kafkastore

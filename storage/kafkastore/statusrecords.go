@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferrykafka/ferry/connect/javajson"
 	"github.com/ferrykafka/ferry/storage"
-	"github.com/ferrykafka/ferry/storage/javajson"
 )
 
 // Status-topic keys (KafkaStatusBackingStore).

@@ -1,10 +1,9 @@
 package javajson
 
 import (
-	"encoding/base64"
 	"fmt"
-	"math"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 )
 
@@ -42,7 +41,7 @@ func Append(dst []byte, v any) ([]byte, error) {
 		if x == nil {
 			return append(dst, "null"...), nil
 		}
-		return appendString(dst, base64.StdEncoding.EncodeToString(x)), nil
+		return appendBinary(dst, x), nil
 	case int:
 		return strconv.AppendInt(dst, int64(x), 10), nil
 	case int8:
@@ -64,31 +63,17 @@ func Append(dst []byte, v any) ([]byte, error) {
 	case uint64:
 		return strconv.AppendUint(dst, x, 10), nil
 	case float32:
-		return appendFloat(dst, float64(x), FormatFloat(x)), nil
+		return appendNumber(dst, float64(x), FormatFloat(x)), nil
 	case float64:
-		return appendFloat(dst, x, FormatDouble(x)), nil
+		return appendNumber(dst, x, FormatDouble(x)), nil
 	case Object:
 		return appendFields(dst, x)
 	case HashMap:
 		return appendHashMap(dst, x)
 	case map[string]any:
-		if x == nil {
-			return append(dst, "null"...), nil
-		}
-		fields := make(HashMap, 0, len(x))
-		for _, k := range sortedKeys(x) {
-			fields = append(fields, Field{Name: k, Value: x[k]})
-		}
-		return appendHashMap(dst, fields)
+		return appendMap(dst, x)
 	case map[string]string:
-		if x == nil {
-			return append(dst, "null"...), nil
-		}
-		fields := make(HashMap, 0, len(x))
-		for _, k := range sortedKeys(x) {
-			fields = append(fields, Field{Name: k, Value: x[k]})
-		}
-		return appendHashMap(dst, fields)
+		return appendMap(dst, x)
 	case []any:
 		return appendSlice(dst, x == nil, len(x), func(i int) any { return x[i] })
 	case []string:
@@ -97,15 +82,6 @@ func Append(dst []byte, v any) ([]byte, error) {
 		return appendSlice(dst, x == nil, len(x), func(i int) any { return x[i] })
 	}
 	return dst, fmt.Errorf("javajson: unsupported type %T", v)
-}
-
-// appendFloat writes a finite number as Java formats it; Jackson quotes the
-// non-numbers (JsonWriteFeature.WRITE_NAN_AS_STRINGS is on by default).
-func appendFloat(dst []byte, f float64, s string) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return appendString(dst, s)
-	}
-	return append(dst, s...)
 }
 
 func appendFields(dst []byte, fields []Field) ([]byte, error) {
@@ -139,6 +115,19 @@ func appendHashMap(dst []byte, m HashMap) ([]byte, error) {
 	return appendFields(dst, fields)
 }
 
+// appendMap writes a Go map as the HashMap its keys were put into in sorted
+// order; nil is null.
+func appendMap[V any](dst []byte, m map[string]V) ([]byte, error) {
+	if m == nil {
+		return append(dst, "null"...), nil
+	}
+	fields := make(HashMap, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		fields = append(fields, Field{Name: k, Value: m[k]})
+	}
+	return appendHashMap(dst, fields)
+}
+
 func appendSlice(dst []byte, isNil bool, n int, at func(int) any) ([]byte, error) {
 	if isNil {
 		return append(dst, "null"...), nil
@@ -154,13 +143,4 @@ func appendSlice(dst []byte, isNil bool, n int, at func(int) any) ([]byte, error
 		}
 	}
 	return append(dst, ']'), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -36,6 +36,30 @@ func spread(h int32) uint32 {
 // with the default capacity (16) and load factor (0.75) after keys were put
 // in the given order. Repeated keys keep their first position, as a put of an
 // existing key does not move it.
+func JavaHashMapOrder(keys []string) []string {
+	distinct := make([]string, 0, len(keys))
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			distinct = append(distinct, k)
+		}
+	}
+	hashes := make([]int32, len(distinct))
+	for i, k := range distinct {
+		hashes[i] = StringHashCode(k)
+	}
+	out := make([]string, len(distinct))
+	for i, j := range HashOrder(hashes) {
+		out[i] = distinct[j]
+	}
+	return out
+}
+
+// HashOrder is JavaHashMapOrder for keys of any type, given by their Java
+// hashCode values: hashes[i] is the hash code of the i-th distinct key put
+// into a new java.util.HashMap (default capacity and load factor), and the
+// result lists the indices into hashes in the map's iteration order.
 //
 // The model: buckets are visited in index order, bucket = spread(hashCode) &
 // (capacity-1); a bucket keeps its keys in insertion order (appends at the
@@ -45,15 +69,13 @@ func spread(h int32) uint32 {
 // tree then). Red-black tree bins (9+ keys in one bucket of a table of 64 or
 // more) are not modelled; they keep insertion order here, which Java's tree
 // bins do not. No Connect map comes anywhere near that.
-func JavaHashMapOrder(keys []string) []string {
+func HashOrder(hashes []int32) []int {
 	type entry struct {
-		key  string
-		hash uint32
+		index int
+		hash  uint32
 	}
 	capacity := hashMapInitialCapacity
 	table := make([][]entry, capacity)
-	seen := make(map[string]bool, len(keys))
-	size := 0
 	resize := func() {
 		next := make([][]entry, capacity*2)
 		for _, bin := range table {
@@ -65,26 +87,21 @@ func JavaHashMapOrder(keys []string) []string {
 		table = next
 		capacity *= 2
 	}
-	for _, k := range keys {
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		e := entry{key: k, hash: spread(StringHashCode(k))}
+	for size, h := range hashes {
+		e := entry{index: size, hash: spread(h)}
 		i := e.hash & uint32(capacity-1)
 		table[i] = append(table[i], e)
 		if len(table[i]) >= hashMapTreeifyLength && capacity < hashMapMinTreeCapacity {
 			resize()
 		}
-		size++
-		if size > capacity*3/4 {
+		if size+1 > capacity*3/4 {
 			resize()
 		}
 	}
-	out := make([]string, 0, size)
+	out := make([]int, 0, len(hashes))
 	for _, bin := range table {
 		for _, e := range bin {
-			out = append(out, e.key)
+			out = append(out, e.index)
 		}
 	}
 	return out

@@ -33,6 +33,15 @@ func FuzzUnmarshal(f *testing.F) {
 	})
 }
 
+func FuzzLoadBase64(f *testing.F) {
+	for _, s := range []string{"AJw=", "AA==AA==", " QQ== ", "A", "A=", "=", "****"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_, _ = decodeBase64(s)
+	})
+}
+
 // equalJSON is reflect.DeepEqual except that NaN cannot occur and float
 // infinities re-encode as strings (Jackson quotes them).
 func equalJSON(a, b any) bool {

@@ -108,3 +108,27 @@ func TestJavaHashMapOrderRepeatedKeyKeepsFirstPosition(t *testing.T) {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
+
+func TestHashOrder(t *testing.T) {
+	// Java: new HashMap<Object,Object>() with 16, 1, 17, 33 put in this order
+	// iterates 16, 1, 17, 33 (bucket 0: 16; bucket 1: 1, 17, 33).
+	if got := HashOrder([]int32{16, 1, 17, 33}); !slices.Equal(got, []int{0, 1, 2, 3}) {
+		t.Errorf("got %v", got)
+	}
+	// 33, 1 then 2 and 16: buckets 0 (16), 1 (33, 1), 2 (2).
+	if got := HashOrder([]int32{33, 1, 2, 16}); !slices.Equal(got, []int{3, 0, 1, 2}) {
+		t.Errorf("got %v", got)
+	}
+	keys := []string{"topic", "partition", "cluster"}
+	hashes := make([]int32, len(keys))
+	for i, k := range keys {
+		hashes[i] = StringHashCode(k)
+	}
+	var got []string
+	for _, i := range HashOrder(hashes) {
+		got = append(got, keys[i])
+	}
+	if !slices.Equal(got, JavaHashMapOrder(keys)) {
+		t.Errorf("HashOrder %q != JavaHashMapOrder %q", got, JavaHashMapOrder(keys))
+	}
+}

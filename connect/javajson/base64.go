@@ -1,13 +1,13 @@
-package converters
+package javajson
 
 import (
 	"errors"
 	"fmt"
 )
 
-// decodeJacksonBase64 decodes as Jackson's MIME-NO-LINEFEEDS variant:
+// decodeBase64 decodes as Jackson's default variant (MIME-NO-LINEFEEDS):
 // standard alphabet, padding required, whitespace allowed between quads.
-func decodeJacksonBase64(s string) ([]byte, error) {
+func decodeBase64(s string) ([]byte, error) {
 	out := make([]byte, 0, len(s)*3/4)
 	val := func(c byte) int {
 		switch {
