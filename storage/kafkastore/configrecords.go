@@ -35,6 +35,17 @@ func taskKey(id storage.ConnectorTaskID) string {
 	return taskPrefix + id.Connector + "-" + strconv.Itoa(id.Task)
 }
 
+// TaskConfigRecord is the task-<c>-<n> record PutTaskConfigs writes for one
+// task; it takes effect with the connector's next commit record.
+func TaskConfigRecord(id storage.ConnectorTaskID, props map[string]string) (key, value []byte) {
+	return []byte(taskKey(id)), encodeProperties(props)
+}
+
+// CommitRecord is the commit-<c> record that ends PutTaskConfigs.
+func CommitRecord(connector string, tasks int) (key, value []byte) {
+	return []byte(commitKey(connector)), encodeCommit(tasks)
+}
+
 // encodeProperties is CONNECTOR_CONFIGURATION_V0 / TASK_CONFIGURATION_V0:
 // {"properties":{...}}. Java writes the map in its own iteration order (for
 // a REST-created connector, the request's field order); Ferry writes the

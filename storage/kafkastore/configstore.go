@@ -9,9 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/IBM/sarama"
 	"github.com/ferrykafka/ferry/storage"
-	"github.com/ferrykafka/ferry/storage/kafkalog"
 	"github.com/rs/zerolog"
 )
 
@@ -19,7 +17,7 @@ import (
 // storage.ConfigStore. Only the leader writes connector and task configs;
 // any worker may write target states.
 type ConfigStore struct {
-	log    *kafkalog.Log
+	log    Log
 	logger zerolog.Logger
 	topic  string
 
@@ -41,9 +39,19 @@ func NewConfigStore(o Options) (*ConfigStore, error) {
 		return nil, fmt.Errorf("kafkastore: the config topic %q must have a single partition, not %d", o.Topic, o.Partitions)
 	}
 	o.Partitions = 1
-	s := &ConfigStore{logger: o.logger(), topic: o.Topic, state: newConfigState()}
-	s.log = kafkalog.New(o.Brokers, o.Sarama, o.logConfig(configsKind), s.onRecord, o.Logger)
-	return s, nil
+	return configStoreOn(o.kafkaLog(o.logConfig(configsKind)), o.logger(), o.Topic), nil
+}
+
+// NewConfigStoreOnLog returns a config store over the Log that open
+// creates (storage/memstore's in-memory one), logging to logger.
+func NewConfigStoreOnLog(open OpenLog, logger zerolog.Logger) *ConfigStore {
+	return configStoreOn(open, logger, "")
+}
+
+func configStoreOn(open OpenLog, logger zerolog.Logger, topic string) *ConfigStore {
+	s := &ConfigStore{logger: logger, topic: topic, state: newConfigState()}
+	s.log = open(s.onRecord)
+	return s
 }
 
 // SetUpdateListener sets the listener; call it before Start. The listener
@@ -237,7 +245,7 @@ func (s *ConfigStore) write(ctx context.Context, recs ...record) error {
 	return sendAll(ctx, s.log, recs)
 }
 
-func sendAll(ctx context.Context, log *kafkalog.Log, recs []record) error {
+func sendAll(ctx context.Context, log Log, recs []record) error {
 	errs := make(chan error, len(recs))
 	for _, r := range recs {
 		log.SendAsync([]byte(r.key), r.value, func(err error) {
@@ -261,18 +269,21 @@ func sendAll(ctx context.Context, log *kafkalog.Log, recs []record) error {
 	return errors.Join(all...)
 }
 
-// onRecord runs on the log's reader goroutine.
-func (s *ConfigStore) onRecord(m *sarama.ConsumerMessage) {
-	log := recordLogger(s.logger, m.Partition, m.Offset)
+// onRecord is the store's Reader: it runs on the log's reader goroutine
+// and returns the listener calls the record owes once started.
+func (s *ConfigStore) onRecord(r Record) func() {
+	log := recordLogger(s.logger, r.Partition, r.Offset)
 	s.mu.Lock()
-	events := s.state.apply(log, m.Key, m.Value, m.Offset)
+	events := s.state.apply(log, r.Key, r.Value, r.Offset)
 	l := s.listener
 	s.mu.Unlock()
-	if !s.started.Load() || l == nil {
-		return
+	if !s.started.Load() || l == nil || len(events) == 0 {
+		return nil
 	}
-	for _, e := range events {
-		deliver(l, e)
+	return func() {
+		for _, e := range events {
+			deliver(l, e)
+		}
 	}
 }
 

@@ -2,7 +2,8 @@
 // topics with exactly the records Java Connect writes, so Ferry and Java
 // workers can share a cluster: ConfigStore (config.storage.topic),
 // OffsetStore (offset.storage.topic) and StatusStore (status.storage.topic),
-// each over one kafkalog.Log.
+// each over one Log: a kafkalog.Log here, an in-memory one in
+// storage/memstore.
 //
 // Keys of the config and status topics are plain UTF-8 strings; values are
 // the JsonConverter (schemas.enable=false) JSON of Java's Struct schemas:
@@ -61,24 +62,41 @@
 // does not retry, as Java sets retries=0) until a newer status for the same
 // key, a newer generation or a tombstone supersedes them.
 //
+// # Logs
+//
+// A store reaches its topic only through the small Log interface: start
+// (read to the end), stop, read to the end, send a record, count
+// partitions. NewConfigStore, NewOffsetStore and NewStatusStore open a
+// kafkalog.Log; NewConfigStoreOnLog and its siblings take any Log, which
+// is how storage/memstore runs these same stores in memory for unit tests,
+// so there is one implementation of the record formats and of the state
+// machines. The log hands each record it reads to the store's Reader, one
+// at a time in partition order; the Reader updates the store's state under
+// the store's lock and returns the listener calls owed, which the log makes
+// after it returned, holding no lock. TaskConfigRecord and CommitRecord
+// expose two record encodings so memstore can write single task-config and
+// commit records. twin_test.go holds the two logs to the same results.
+//
 // # Robustness
 //
 // A record that is not JSON, or has the wrong shape, is logged with its
 // topic, partition and offset and skipped; it never stops the store or loses
 // other records. Listener calls (storage.ConfigUpdateListener, and the
 // optional storage.RestartRequestListener and storage.LoggingLevelListener)
-// are made from the log's reader goroutine, only for records read after
-// Start returned, never with a lock held.
+// are made from the log's reader goroutine (memstore: the writer's), only
+// for records read after Start returned, never with a lock held.
 //
 // # Goroutines
 //
 // Each store owns one kafkalog.Log and its goroutines (see kafkalog). The
 // StatusStore adds one: the retry goroutine (retrier), running from Start to
 // Stop, which re-sends failed status writes after a backoff (100 ms
-// doubling to 1 s); Stop drops what it still holds. Locks: each store's mu
+// doubling to 1 s); Stop drops what it still holds (a store started again,
+// which only memstore's log allows, does not retry). Locks: each store's mu
 // guards its state and is never held while calling the log or a listener.
 //
 // Dependency rule: storage, connect/javajson, storage/kafkalog, sarama,
 // zerolog and the standard library. Nothing here knows the herder, the
-// runtime or REST.
+// runtime, REST or memstore (which imports this package; the twin test is
+// therefore in package kafkastore_test).
 package kafkastore

@@ -7,16 +7,14 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/IBM/sarama"
 	"github.com/ferrykafka/ferry/storage"
-	"github.com/ferrykafka/ferry/storage/kafkalog"
 	"github.com/rs/zerolog"
 )
 
 // OffsetStore is the offsets topic (Java's KafkaOffsetBackingStore) as a
 // storage.OffsetStore: raw key and value bytes, keyed by the key bytes.
 type OffsetStore struct {
-	log    *kafkalog.Log
+	log    Log
 	logger zerolog.Logger
 
 	mu   sync.Mutex
@@ -34,9 +32,15 @@ func NewOffsetStore(o Options) (*OffsetStore, error) {
 	if err := o.validate(offsetsKind); err != nil {
 		return nil, err
 	}
-	s := &OffsetStore{logger: o.logger(), data: map[string][]byte{}, partitions: map[string]map[string]map[string]any{}}
-	s.log = kafkalog.New(o.Brokers, o.Sarama, o.logConfig(offsetsKind), s.onRecord, o.Logger)
-	return s, nil
+	return NewOffsetStoreOnLog(o.kafkaLog(o.logConfig(offsetsKind)), o.logger()), nil
+}
+
+// NewOffsetStoreOnLog returns an offset store over the Log that open
+// creates (storage/memstore's in-memory one), logging to logger.
+func NewOffsetStoreOnLog(open OpenLog, logger zerolog.Logger) *OffsetStore {
+	s := &OffsetStore{logger: logger, data: map[string][]byte{}, partitions: map[string]map[string]map[string]any{}}
+	s.log = open(withoutNotify(s.onRecord))
+	return s
 }
 
 // Start creates or verifies the topic and reads it to the end.
@@ -93,7 +97,7 @@ func (s *OffsetStore) ConnectorPartitions(connector string) []map[string]any {
 }
 
 // onRecord runs on the log's reader goroutine.
-func (s *OffsetStore) onRecord(m *sarama.ConsumerMessage) {
+func (s *OffsetStore) onRecord(m Record) {
 	log := recordLogger(s.logger, m.Partition, m.Offset)
 	if m.Key == nil {
 		log.Warn().Msg("ignoring offset record without a key")

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/IBM/sarama"
 	"github.com/ferrykafka/ferry/storage"
 	"github.com/ferrykafka/ferry/storage/kafkalog"
 	"github.com/rs/zerolog"
@@ -18,7 +17,7 @@ import (
 // storage.StatusStore. Reads come from a cache filled only by records read
 // back from the topic, so every worker sees the same statuses.
 type StatusStore struct {
-	log    *kafkalog.Log
+	log    Log
 	logger zerolog.Logger
 	writes *tracker
 	retry  *retrier
@@ -54,22 +53,31 @@ func NewStatusStore(o Options) (*StatusStore, error) {
 	}
 	cfg := o.logConfig(statusesKind)
 	cfg.ProducerRetries = -1 // Java sets retries=0 and retries in the store
+	return NewStatusStoreOnLog(o.kafkaLog(cfg), o.logger()), nil
+}
+
+// NewStatusStoreOnLog returns a status store over the Log that open
+// creates (storage/memstore's in-memory one), logging to logger.
+func NewStatusStoreOnLog(open OpenLog, logger zerolog.Logger) *StatusStore {
 	s := &StatusStore{
-		logger:     o.logger(),
+		logger:     logger,
 		writes:     newTracker(),
 		retry:      newRetrier(),
 		connectors: map[string]*cacheEntry{},
 		tasks:      map[string]map[int]*cacheEntry{},
 		topics:     map[string]map[string]storage.TopicStatus{},
 	}
-	s.log = kafkalog.New(o.Brokers, o.Sarama, cfg, s.onRecord, o.Logger)
-	return s, nil
+	s.log = open(withoutNotify(s.onRecord))
+	return s
 }
 
-// Start creates or verifies the topic and reads it to the end.
+// Start creates or verifies the topic and reads it to the end. The retry
+// goroutine runs from the first Start to Stop; a log that can be started
+// again (memstore's) is not retried after that.
 func (s *StatusStore) Start(ctx context.Context) error {
-	s.retrying.Store(true)
-	go s.retry.loop()
+	if s.retrying.CompareAndSwap(false, true) {
+		go s.retry.loop()
+	}
 	if err := s.log.Start(ctx); err != nil {
 		s.retry.close(true)
 		return err
@@ -262,7 +270,7 @@ func (s *StatusStore) Topics(connector string) []storage.TopicStatus {
 }
 
 // onRecord runs on the log's reader goroutine.
-func (s *StatusStore) onRecord(m *sarama.ConsumerMessage) {
+func (s *StatusStore) onRecord(m Record) {
 	log := recordLogger(s.logger, m.Partition, m.Offset)
 	if m.Key == nil {
 		log.Warn().Msg("discarding status record without a key")

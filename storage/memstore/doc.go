@@ -1,23 +1,27 @@
-// Package memstore holds in-memory twins of the three Connect stores for
-// unit tests of the runtime and the herder: ConfigStore, OffsetStore and
-// StatusStore implement the storage interfaces with the semantics of the
-// Kafka-backed stores in kafkastore, minus Kafka:
+// Package memstore holds the three Connect stores for unit tests of the
+// runtime and the herder: kafkastore's ConfigStore, OffsetStore and
+// StatusStore, each over an in-memory kafkastore.Log instead of a Kafka
+// topic. The records, and the state and listener calls they make, are
+// therefore exactly the Kafka stores' (kafkastore's twin test holds the two
+// logs to the same results); what the in-memory log adds is:
 //
-//   - a write is "read back" at once: state changes and listener calls
-//     happen before the write returns, on the caller's goroutine, outside any
-//     lock, and only once the store is started;
-//   - task configs wait for their commit record and apply only if task ids
-//     0..N-1 are all present, else the connector is marked inconsistent.
-//     AppendTaskConfig and AppendCommit write those records one at a time,
-//     so tests can build the states compaction or a failed leader leave;
-//   - target states, connector removal (which keeps the target state until
-//     its own tombstone), session keys, restart requests, task-count
-//     records and logger levels behave as in kafkastore;
-//   - statuses follow putSafe and the stale-UNASSIGNED rule; DESTROYED
-//     removes a status, and a connector's removal drops its tasks' statuses.
+//   - a record is read back the moment it is written, on the writer's
+//     goroutine: when a write returns, its state change and listener calls
+//     have happened, even for the writes kafkastore does not read back
+//     (target states, logger levels, statuses);
+//   - listener calls are made outside every lock, so a listener may write
+//     to the store; records of concurrent writers are read one at a time,
+//     in order, but their listener calls may interleave;
+//   - writes and reads on a store that is not running (before Start, after
+//     Stop) fail with ErrNotRunning, wrapped as kafkastore wraps a Kafka
+//     error; status writes are dropped, as a Kafka store that cannot send
+//     drops them. A store may be started again and keeps its state.
 //
-// Operations on a store that is not running fail with ErrNotRunning (status
-// writes are dropped, as a Kafka store that cannot send drops them).
+// ConfigStore adds AppendTaskConfig and AppendCommit, which write single
+// task-config and commit records so tests can build the states compaction
+// or a failed leader leave, and LoggerLevels, the levels PutLoggerLevel
+// wrote.
 //
-// Dependency rule: storage and the standard library only.
+// Dependency rule: storage, storage/kafkastore, zerolog and the standard
+// library. No Kafka connection is ever made.
 package memstore
