@@ -20,9 +20,27 @@ build: ## Build connect-distributed and connect-mirror-maker into bin/
 run: build ## Start the embedded demo: two in-process Kafka clusters, a worker, data flowing (Ctrl-C stops)
 	./$(BIN)/connect-mirror-maker --embedded
 
+# The integration suite: the end-to-end suites against real Apache Kafka
+# brokers, the hand-over tests with the real Java Connect worker, and the
+# harness's own tests. It needs Java 17+ and Maven (test/kafkaharness).
+INTEGRATION_PKGS := ./test/e2e/ ./test/kafkaharness/...
+
 .PHONY: test
-test: ## Run every test (unit and end-to-end against in-process Kafka) with the race detector
-	$(GO) test $(TEST_FLAGS) ./...
+test: ## Every test: unit and end-to-end on in-process Kafka, then the integration suite on real Kafka (if Java and Maven are here)
+	FERRY_SKIP_KAFKA=1 $(GO) test $(TEST_FLAGS) ./...
+	@if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory test-integration; \
+	else \
+		echo ""; \
+		echo "******************************************************************"; \
+		echo "*** SKIPPED the integration suite (real Apache Kafka, Java Connect):"; \
+		echo "*** java and mvn are needed on PATH. Run 'make test-integration' where they are."; \
+		echo "******************************************************************"; \
+	fi
+
+.PHONY: test-integration
+test-integration: ## Only the integration suite: e2e on real Apache Kafka, hand-over to and from Java Connect
+	FERRY_REQUIRE_KAFKA=1 FERRY_TEST_KAFKA=real $(GO) test $(TEST_FLAGS) $(INTEGRATION_PKGS)
 
 .PHONY: lint
 lint: ## gofmt check, go vet and golangci-lint (pinned; fetched by go run)

@@ -102,9 +102,9 @@ func TestUsageErrors(t *testing.T) {
 // running worker.
 func TestRESTBadInput(t *testing.T) {
 	t.Parallel()
-	source := testkit.NewCluster(t, 1)
-	target := testkit.NewCluster(t, 1)
-	w := startWorker(t, writeProps(t, workerProps(target.Addrs(), "e2e-rest")))
+	ks := testkit.StartKafkas(t, "source", "target")
+	source, target := ks[0], ks[1]
+	w := startWorker(t, writeProps(t, workerProps(target.Addrs(), testkit.UniqueName("e2e-rest"))))
 	rest := w.restURL()
 
 	expect := func(method, path string, body any, code int, msg string) {
@@ -114,7 +114,7 @@ func TestRESTBadInput(t *testing.T) {
 			t.Errorf("%s %s: %d %s; want %d with %q", method, path, got, b, code, msg)
 		}
 	}
-	cfg := mirrorConfig(source.Addrs(), target.Addrs())
+	cfg := mirrorConfig(source.Addrs(), target.Addrs(), testkit.UniqueName("orders"))
 	cfg["connector.class"] = "org.example.NoSuchConnector"
 	expect(http.MethodPost, "/connectors", map[string]any{"name": "bad", "config": cfg}, 400,
 		"Failed to find any class that implements Connector and which name matches org.example.NoSuchConnector")
@@ -125,7 +125,7 @@ func TestRESTBadInput(t *testing.T) {
 	expect(http.MethodGet, "/connectors/nope/status", nil, 404, "No status found for connector nope")
 	expect(http.MethodDelete, "/connectors/nope", nil, 404, "Connector nope not found")
 
-	good := mirrorConfig(source.Addrs(), target.Addrs())
+	good := mirrorConfig(source.Addrs(), target.Addrs(), testkit.UniqueName("orders"))
 	if code, b := call(t, http.MethodPost, rest+"/connectors", map[string]any{"name": "dup", "config": good}); code != 201 {
 		t.Fatalf("create: %d %s", code, b)
 	}

@@ -12,8 +12,6 @@ import (
 
 const (
 	sourceAlias = "source"
-	topic       = "orders"
-	remoteTopic = sourceAlias + "." + topic
 	partitions  = 3
 	total       = 10000
 )
@@ -36,7 +34,7 @@ func workerProps(target []string, group string) map[string]string {
 	}
 }
 
-func mirrorConfig(source, target []string) map[string]string {
+func mirrorConfig(source, target []string, topic string) map[string]string {
 	return map[string]string{
 		"connector.class":                  "MirrorSourceConnector",
 		"source.cluster.alias":             sourceAlias,
@@ -56,14 +54,16 @@ func mirrorConfig(source, target []string) map[string]string {
 // twice.
 func TestMirrorEndToEnd(t *testing.T) {
 	t.Parallel()
-	source := testkit.NewCluster(t, 1)
-	target := testkit.NewCluster(t, 1)
+	ks := testkit.StartKafkas(t, "source", "target")
+	source, target := ks[0], ks[1]
+	topic := testkit.UniqueName("orders")
+	remoteTopic := sourceAlias + "." + topic
 	createTopic(t, source.Addrs(), topic, partitions)
-	props := writeProps(t, workerProps(target.Addrs(), "e2e-mirror"))
+	props := writeProps(t, workerProps(target.Addrs(), testkit.UniqueName("e2e-mirror")))
 
 	w := startWorker(t, props)
 	code, body := call(t, http.MethodPost, w.restURL()+"/connectors", map[string]any{
-		"name": "mirror", "config": mirrorConfig(source.Addrs(), target.Addrs()),
+		"name": "mirror", "config": mirrorConfig(source.Addrs(), target.Addrs(), topic),
 	})
 	if code != http.StatusCreated {
 		t.Fatalf("create connector: %d %s", code, body)
@@ -117,4 +117,5 @@ func TestMirrorEndToEnd(t *testing.T) {
 		t.Errorf("target holds %d records, want exactly %d (nothing lost, nothing duplicated)", n, total)
 	}
 	w2.stop()
+	checkWithKcat(t, target.Addrs(), remoteTopic, src)
 }

@@ -65,6 +65,12 @@ type connectorStatus struct {
 // runningStatus returns nil once the connector and all of its (at least
 // minTasks) tasks are RUNNING.
 func runningStatus(t testing.TB, rest, name string, minTasks int) error {
+	return runningOn(t, rest, name, minTasks, "")
+}
+
+// runningOn is runningStatus where, unless workerID is empty, the connector
+// and every task must run on that worker.
+func runningOn(t testing.TB, rest, name string, minTasks int, workerID string) error {
 	code, body := call(t, http.MethodGet, rest+"/connectors/"+name+"/status", nil)
 	if code != http.StatusOK {
 		return fmt.Errorf("status: %d %s", code, body)
@@ -76,12 +82,18 @@ func runningStatus(t testing.TB, rest, name string, minTasks int) error {
 	if st.Connector.State != "RUNNING" {
 		return fmt.Errorf("connector %s: %s", st.Connector.State, st.Connector.Trace)
 	}
+	if workerID != "" && st.Connector.WorkerID != workerID {
+		return fmt.Errorf("connector runs on %s, not %s", st.Connector.WorkerID, workerID)
+	}
 	if len(st.Tasks) < minTasks {
 		return fmt.Errorf("%d tasks, want at least %d", len(st.Tasks), minTasks)
 	}
 	for _, task := range st.Tasks {
 		if task.State != "RUNNING" {
 			return fmt.Errorf("task %d: %s %s", task.ID, task.State, task.Trace)
+		}
+		if workerID != "" && task.WorkerID != workerID {
+			return fmt.Errorf("task %d runs on %s, not %s", task.ID, task.WorkerID, workerID)
 		}
 	}
 	return nil
