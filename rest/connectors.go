@@ -11,9 +11,11 @@ import (
 	"github.com/ferrykafka/ferry/storage"
 )
 
-// The /connectors resource family (Java's ConnectorsResource). The query
-// parameter forward, which workers add when forwarding a request to the
-// leader, is accepted and ignored for now.
+// The /connectors resource family (Java's ConnectorsResource). The writes
+// (POST /connectors, DELETE /connectors/{connector}) run on the leader: on
+// another worker the herder fails with a request target and the request is
+// forwarded (forward.go), counting hops with the forward query parameter.
+// The reads are answered locally and ignore forward.
 
 // connectorNameConfig is the config key that holds a connector's name.
 const connectorNameConfig = "name"
@@ -103,7 +105,9 @@ func (e *expansions) MarshalJSON() ([]byte, error) {
 }
 
 // createConnector: POST /connectors with {"name", "config", "initial_state"}.
-// Answers 201 with the connector's info and its absolute URL in Location.
+// Answers 201 with the connector's info and its absolute URL in Location,
+// also when the leader wrote it (Location then points at this worker, as
+// in Java).
 func (s *Server) createConnector(r *http.Request) (reply, error) {
 	body, err := readJSONBody(r)
 	if err != nil {
@@ -128,18 +132,22 @@ func (s *Server) createConnector(r *http.Request) (reply, error) {
 		ts := req.InitialState.TargetState()
 		initial = &ts
 	}
-	_, info, err := s.herder.PutConnectorConfig(r.Context(), name, config, false, initial)
-	if err != nil {
-		return reply{}, err
-	}
 	// Java builds the Location with UriBuilder.path, which leaves a '/'
 	// in the name as is; escaping it keeps the URL pointing at the
 	// connector.
-	return reply{
-		status:   http.StatusCreated,
-		body:     info,
-		location: absoluteURL(r, "/connectors/"+url.PathEscape(name)),
-	}, nil
+	location := absoluteURL(r, "/connectors/"+url.PathEscape(name))
+	_, info, err := s.herder.PutConnectorConfig(r.Context(), name, config, false, initial)
+	if err != nil {
+		rep, err := s.completeOrForward(r, body, err)
+		if err != nil {
+			return reply{}, err
+		}
+		if rep.status == http.StatusCreated {
+			rep.location = location
+		}
+		return rep, nil
+	}
+	return reply{status: http.StatusCreated, body: info, location: location}, nil
 }
 
 // checkAndPutConnectorName requires config's "name", if present, to equal
@@ -189,7 +197,7 @@ func (s *Server) getConnectorStatus(r *http.Request) (reply, error) {
 // deleteConnector: DELETE /connectors/{connector}, 204 without a body.
 func (s *Server) deleteConnector(r *http.Request) (reply, error) {
 	if err := s.herder.DeleteConnector(r.Context(), pathVar(r, "connector")); err != nil {
-		return reply{}, err
+		return s.completeOrForward(r, nil, err)
 	}
 	return reply{status: http.StatusNoContent}, nil
 }

@@ -4,24 +4,39 @@
 //
 // It owns:
 //   - routes.go: the route table, the one list of every method and path;
-//   - one file per resource family (root.go, connectors.go) whose
+//   - one file per resource family (root.go, connectors.go, and
+//     internal.go for the endpoints workers call on each other) whose
 //     endpoints call the Herder and return a reply or an error;
+//   - forward.go: forwarding a write to the worker that must serve it
+//     (the leader, or a connector's owner) when the herder answers with a
+//     request target, as Java's HerderRequestHandler and RestClient do;
 //   - errors.go: the one place errors become statuses and error bodies;
 //   - middleware.go: request logging (never bodies: configs hold
 //     secrets), panic recovery, path normalisation;
 //   - jsonreader.go, jsonscalars.go, jsonerrors.go, createrequest.go:
 //     request bodies read with Jackson's rules and error texts, so clients
-//     see what Java Connect would say;
+//     see what Java Connect would say; javabase64.go: the internal request
+//     signature header decoded with java.util.Base64's rules and texts;
 //   - server.go, listeners.go: listeners, advertised URL, Start and Stop.
 //
 // The JSON entities live in rest/entities. Behaviour follows Java's
-// RootResource, ConnectorsResource, ConnectExceptionMapper and RestServer;
+// RootResource, ConnectorsResource, InternalClusterResource,
+// HerderRequestHandler, RestClient, ConnectExceptionMapper and RestServer;
 // where Ferry differs on purpose it says so at the code (notably: a body
 // Jackson cannot bind is a 400 here, a 500 in Java).
 //
+// Forwarding in short: POST /connectors, DELETE /connectors/{c} and POST
+// /connectors/{c}/tasks forward to the URL of a herder error's
+// ForwardURL(), adding forward=true to a user's request and forward=false
+// to one already forwarded; a request that arrives with forward=false and
+// is still not on its target answers 409, as does an unknown leader URL.
+// The forwarded request is bounded by the REST request timeout and carries
+// only the Authorization header of the original.
+//
 // Dependency rule: rest imports connect (sentinel errors), connect/javajson
 // (Java's number formats), storage (value types only), rest/entities,
-// gorilla/mux and zerolog. It declares the
-// small Herder interface it needs and never imports the herder, the
-// runtime or storage implementations; cmd passes the herder in.
+// gorilla/mux and zerolog (and net/http's client, for forwarding). It
+// declares the small Herder interface it needs and never imports the
+// herder, the runtime or storage implementations; cmd passes the herder
+// in.
 package rest

@@ -27,13 +27,20 @@ type fakeHerder struct {
 	block bool
 	// lastCtx is the context of the last call.
 	lastCtx context.Context
+	// taskConfigs holds what PutTaskConfigs wrote, by connector.
+	taskConfigs map[string][]map[string]string
+	// lastSig is the signature of the last PutTaskConfigs call.
+	lastSig *entities.InternalRequestSignature
+	// putTaskCalls counts PutTaskConfigs calls.
+	putTaskCalls int
 }
 
 func newFakeHerder() *fakeHerder {
 	return &fakeHerder{
-		configs:  map[string]map[string]string{},
-		targets:  map[string]storage.TargetState{},
-		statuses: map[string]entities.ConnectorStateInfo{},
+		configs:     map[string]map[string]string{},
+		targets:     map[string]storage.TargetState{},
+		statuses:    map[string]entities.ConnectorStateInfo{},
+		taskConfigs: map[string][]map[string]string{},
 	}
 }
 
@@ -166,6 +173,37 @@ func (h *fakeHerder) DeleteConnector(ctx context.Context, name string) error {
 	delete(h.configs, name)
 	delete(h.targets, name)
 	return nil
+}
+
+func (h *fakeHerder) PutTaskConfigs(ctx context.Context, connector string, configs []map[string]string, sig *entities.InternalRequestSignature) error {
+	h.mu.Lock()
+	h.putTaskCalls++
+	h.lastSig = sig
+	h.mu.Unlock()
+	if err := h.enter(ctx); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.configs[connector]; !ok {
+		return connect.Errorf(connect.ErrNotFound, "Connector %s not found", connector)
+	}
+	h.taskConfigs[connector] = configs
+	return nil
+}
+
+// signature returns the last signature PutTaskConfigs got and how many
+// calls there were.
+func (h *fakeHerder) signature() (*entities.InternalRequestSignature, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lastSig, h.putTaskCalls
+}
+
+func (h *fakeHerder) tasks(connector string) []map[string]string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.taskConfigs[connector]
 }
 
 func (h *fakeHerder) target(name string) (storage.TargetState, bool) {

@@ -19,6 +19,7 @@ import (
 type reply struct {
 	status   int
 	body     any    // written as JSON; nil: no body
+	raw      []byte // a JSON body written as is (a forwarded reply); used when body is nil
 	location string // Location header, if any
 }
 
@@ -44,11 +45,17 @@ func (s *Server) handle(e endpoint) http.Handler {
 		if rep.location != "" {
 			w.Header().Set("Location", rep.location)
 		}
-		if rep.body == nil {
+		switch {
+		case rep.body != nil:
+			writeJSON(w, rep.status, rep.body)
+		case len(rep.raw) > 0:
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(len(rep.raw)))
 			w.WriteHeader(rep.status)
-			return
+			_, _ = w.Write(rep.raw)
+		default:
+			w.WriteHeader(rep.status)
 		}
-		writeJSON(w, rep.status, rep.body)
 	})
 }
 
@@ -84,6 +91,11 @@ func readJSONBody(r *http.Request) ([]byte, error) {
 			return nil, jaxrsError(http.StatusUnsupportedMediaType)
 		}
 	}
+	return readBody(r)
+}
+
+// readBody reads a request body of any media type, within the size limit.
+func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}

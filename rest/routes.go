@@ -27,6 +27,9 @@ func (s *Server) routes() []route {
 		{http.MethodDelete, "/connectors/{connector}", s.deleteConnector},
 		{http.MethodGet, "/connectors/{connector}/config", s.getConnectorConfig},
 		{http.MethodGet, "/connectors/{connector}/status", s.getConnectorStatus},
+
+		// Internal: between workers (internal.go).
+		{http.MethodPost, "/connectors/{connector}/tasks", s.putTaskConfigs},
 	}
 }
 

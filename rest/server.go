@@ -57,6 +57,7 @@ type Server struct {
 	herder    Herder
 	log       zerolog.Logger
 	handler   http.Handler
+	fwd       *forwarder // forwards requests to the leader or owner
 
 	mu         sync.Mutex
 	state      int // 0 new, 1 started, 2 stopped
@@ -97,7 +98,7 @@ func New(cfg Config, herder Herder, log zerolog.Logger) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	s := &Server{cfg: cfg, listeners: listeners, herder: herder, log: log}
+	s := &Server{cfg: cfg, listeners: listeners, herder: herder, log: log, fwd: newForwarder(log)}
 	s.handler = s.newHandler()
 	return s, nil
 }
@@ -247,6 +248,7 @@ func (s *Server) Stop(ctx context.Context) error {
 	}
 	s.cancelBase()
 	s.wg.Wait()
+	s.fwd.close()
 	s.log.Info().Msg("REST server stopped")
 	return err
 }

@@ -32,6 +32,9 @@ type ConfigStore interface {
 	PutTaskConfigs(ctx context.Context, connector string, configs []map[string]string) error
 	// PutTargetState writes target-state-<name>.
 	PutTargetState(ctx context.Context, connector string, state TargetState) error
+	// PutSessionKey writes the session-key record (the leader's KIP-507
+	// key for signing internal requests) and reads back to the end.
+	PutSessionKey(ctx context.Context, key SessionKey) error
 	SetUpdateListener(l ConfigUpdateListener)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/group"
 	"github.com/ferrykafka/ferry/connect/runtime"
 	"github.com/ferrykafka/ferry/storage"
 )
@@ -25,7 +27,37 @@ type Config struct {
 	// ReconfigureBackoff is the pause before retrying a failed task
 	// reconfiguration (Java: 250 ms doubling up to 60 s).
 	ReconfigureBackoff time.Duration
+
+	// AdvertisedURL is this worker's REST URL ("http://host:port/"), sent to
+	// the group in its metadata; the leader's is where REST writes and task
+	// configs are forwarded.
+	AdvertisedURL string
+	// ScheduledRebalanceMaxDelay is scheduled.rebalance.max.delay.ms.
+	ScheduledRebalanceMaxDelay time.Duration
+	// WorkerSyncTimeout is worker.sync.timeout.ms: how long a worker may
+	// take to read the config topic up to an assignment's offset.
+	WorkerSyncTimeout time.Duration
+	// WorkerUnsyncBackoff is worker.unsync.backoff.ms.
+	WorkerUnsyncBackoff time.Duration
+	// RetryBackoff is the pause after a failed join.
+	RetryBackoff time.Duration
+	// Session keys (KIP-507): inter.worker.key.generation.algorithm,
+	// inter.worker.key.size (bytes; 0 = 32), inter.worker.key.ttl.ms,
+	// inter.worker.signature.algorithm, inter.worker.verification.algorithms.
+	KeyAlgorithm           string
+	KeySize                int
+	KeyTTL                 time.Duration
+	SignatureAlgorithm     string
+	VerificationAlgorithms []string
 }
+
+// Option configures optional collaborators of a Herder.
+type Option func(*Herder)
+
+// WithGroupMember makes the herder a member of a Connect group: it joins
+// through m, runs only what the group assigns it, and writes configs only
+// as the leader. Without it the herder is a one-worker cluster.
+func WithGroupMember(m *group.Member) Option { return func(h *Herder) { h.member = m } }
 
 // Herder runs this worker's share of the cluster's connectors and tasks.
 type Herder struct {
@@ -36,6 +68,8 @@ type Herder struct {
 	offsets  storage.OffsetStore
 	statuses storage.StatusStore
 	log      zerolog.Logger
+	member   *group.Member // nil: a one-worker cluster
+	client   *http.Client  // internal requests to the leader
 
 	started  atomic.Bool // set once Start has started the loop
 	requests chan request
@@ -48,6 +82,7 @@ type Herder struct {
 	changes changeSet
 
 	// Loop-owned state.
+	ms               membership
 	snapshot         storage.ClusterConfigState
 	runningConn      map[string]map[string]string // connector -> config it was started with
 	runningConnState map[string]storage.TargetState
@@ -67,11 +102,29 @@ type request struct {
 
 // New returns a herder; Start starts the stores and the loop. log is
 // expected to carry the worker_id field already.
-func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs storage.ConfigStore, offsets storage.OffsetStore, statuses storage.StatusStore, log zerolog.Logger) *Herder {
+func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs storage.ConfigStore, offsets storage.OffsetStore, statuses storage.StatusStore, log zerolog.Logger, opts ...Option) *Herder {
 	if cfg.ReconfigureBackoff <= 0 {
 		cfg.ReconfigureBackoff = 250 * time.Millisecond
 	}
-	return &Herder{
+	if cfg.WorkerSyncTimeout <= 0 {
+		cfg.WorkerSyncTimeout = 3 * time.Second
+	}
+	if cfg.WorkerUnsyncBackoff <= 0 {
+		cfg.WorkerUnsyncBackoff = 5 * time.Minute
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = time.Second
+	}
+	if cfg.KeyAlgorithm == "" {
+		cfg.KeyAlgorithm = DefaultKeyAlgorithm
+	}
+	if cfg.KeyTTL <= 0 {
+		cfg.KeyTTL = DefaultKeyTTL
+	}
+	if cfg.SignatureAlgorithm == "" {
+		cfg.SignatureAlgorithm = defaultSignatureAlgorithm
+	}
+	h := &Herder{
 		cfg:              cfg,
 		registry:         registry,
 		worker:           worker,
@@ -93,8 +146,18 @@ func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs
 		needsTaskConfigs: map[string]bool{},
 		retryAt:          map[string]time.Time{},
 		retryBackoff:     map[string]time.Duration{},
+		ms:               newMembership(),
+		client:           &http.Client{Timeout: internalRequestTimeout},
 	}
+	for _, o := range opts {
+		o(h)
+	}
+	return h
 }
+
+// Wake makes the loop look at the group membership soon (the member's
+// heartbeat goroutine calls it).
+func (h *Herder) Wake() { h.wakeUp() }
 
 // Start starts the stores in Java's order (offsets, statuses, configs), reads
 // the config topic to its end, and starts the herder loop.
@@ -114,6 +177,14 @@ func (h *Herder) Start(ctx context.Context) error {
 				_ = stores[j].store.Stop(ctx)
 			}
 			return fmt.Errorf("start %s store: %w", s.name, err)
+		}
+	}
+	if h.member != nil {
+		if err := h.member.Start(ctx); err != nil {
+			for j := len(stores) - 1; j >= 0; j-- {
+				_ = stores[j].store.Stop(ctx)
+			}
+			return fmt.Errorf("start group membership: %w", err)
 		}
 	}
 	h.log.Info().Msg("herder started; config topic read to the end")
@@ -142,8 +213,18 @@ func (h *Herder) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("herder loop did not stop: %w", ctx.Err())
 	}
+	// Stop the work (offsets flushed) before leaving the group, so nobody
+	// else starts it while it still runs here (Java's halt order).
 	h.worker.Stop(ctx)
 	var errs []error
+	if h.member != nil {
+		if err := h.member.Leave(ctx); err != nil {
+			h.log.Warn().Err(err).Msg("could not leave the group cleanly")
+		}
+		if err := h.member.Stop(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop group membership: %w", err))
+		}
+	}
 	if err := h.statuses.Flush(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("flush statuses: %w", err))
 	}
@@ -193,6 +274,14 @@ func (h *Herder) loop() {
 func (h *Herder) nextWake() time.Duration {
 	d := time.Hour
 	now := time.Now()
+	if !h.ms.rejoinAt.IsZero() {
+		d = max(min(d, h.ms.rejoinAt.Sub(now)), 0)
+	}
+	if h.isLeader() && h.signingRequired() {
+		if exp := keyExpiry(h.snapshot.SessionKey, h.cfg.KeyTTL); !exp.IsZero() {
+			d = max(min(d, exp.Sub(now)), 0)
+		}
+	}
 	for c, at := range h.retryAt {
 		if !h.needsTaskConfigs[c] {
 			continue

@@ -29,25 +29,15 @@ func (h *Herder) tick(ctx context.Context) {
 	for c := range reconfig {
 		h.needsTaskConfigs[c] = true
 	}
+	if !h.ensureMembership(ctx) {
+		return
+	}
+	if h.isLeader() {
+		h.maybeRotateSessionKey(ctx)
+	}
 	h.reconcileConnectors(ctx, configRecords)
 	h.reconcileTasks(ctx)
 	h.regenerateTaskConfigs(ctx)
-}
-
-// isLeader reports whether this worker may write connector and task configs.
-// A single worker is always the leader.
-func (h *Herder) isLeader() bool { return true }
-
-// assignedConnectors are the connectors this worker runs.
-func (h *Herder) assignedConnectors() []string { return h.snapshot.Connectors() }
-
-// assignedTasks are the tasks this worker runs.
-func (h *Herder) assignedTasks() []storage.ConnectorTaskID {
-	var out []storage.ConnectorTaskID
-	for _, c := range h.snapshot.Connectors() {
-		out = append(out, h.snapshot.Tasks(c)...)
-	}
-	return out
 }
 
 // reconcileConnectors starts, stops and restarts connector instances.
@@ -200,12 +190,10 @@ func (h *Herder) reconcileTasks(ctx context.Context) {
 	}
 }
 
-// regenerateTaskConfigs asks started connectors for task configs and, on the
-// leader, writes them when they differ from the committed ones.
+// regenerateTaskConfigs asks the connectors running here for task configs
+// and, when they differ from the committed ones, writes them (on the
+// leader) or sends them to the leader.
 func (h *Herder) regenerateTaskConfigs(ctx context.Context) {
-	if !h.isLeader() {
-		return
-	}
 	for _, c := range h.snapshot.Connectors() {
 		if h.snapshot.Inconsistent[c] {
 			h.needsTaskConfigs[c] = true
@@ -253,6 +241,9 @@ func (h *Herder) reconfigureConnectorTasks(ctx context.Context, c string) error 
 	if !h.snapshot.Inconsistent[c] && sameTaskConfigs(configs, h.snapshot.TaskConfigsOf(c)) {
 		h.log.Debug().Str("connector", c).Int("tasks", len(configs)).Msg("task configs unchanged")
 		return nil
+	}
+	if !h.isLeader() {
+		return h.sendTaskConfigsToLeader(ctx, c, configs)
 	}
 	if err := h.configs.PutTaskConfigs(ctx, c, configs); err != nil {
 		return err

@@ -89,6 +89,9 @@ func (h *Herder) PutConnectorConfig(ctx context.Context, name string, config map
 	var created bool
 	var info entities.ConnectorInfo
 	err = h.run(ctx, func(ctx context.Context) error {
+		if err := h.requireLeader("Only the leader can set connector configs."); err != nil {
+			return err
+		}
 		exists := h.configs.Snapshot().Contains(name)
 		if exists && !allowReplace {
 			return connect.Errorf(connect.ErrAlreadyExists, "Connector %s already exists", name)
@@ -111,6 +114,9 @@ func (h *Herder) PutConnectorConfig(ctx context.Context, name string, config map
 // DeleteConnector tombstones a connector's config.
 func (h *Herder) DeleteConnector(ctx context.Context, name string) error {
 	return h.run(ctx, func(ctx context.Context) error {
+		if err := h.requireLeader("Only the leader can delete connector configs."); err != nil {
+			return err
+		}
 		if !h.configs.Snapshot().Contains(name) {
 			return connect.Errorf(connect.ErrNotFound, "Connector %s not found", name)
 		}

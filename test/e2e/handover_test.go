@@ -21,14 +21,17 @@ import (
 
 const handoverBatch = 30000
 
-// stream produces records into a topic at a steady rate (250 every 50 ms)
-// until stopped.
+// streamRate is the stream's records per second (250 every 50 ms).
+const streamRate = 5000
+
+// stream produces records into a topic at a steady rate (streamRate) until
+// stopped.
 type stream struct {
 	quit chan struct{}
 	done chan int
 }
 
-func startStream(t *testing.T, addrs []string, topic string) *stream {
+func startStream(t *testing.T, addrs []string, topic string, nparts int32) *stream {
 	s := &stream{quit: make(chan struct{}), done: make(chan int, 1)}
 	go func() {
 		n := 0
@@ -41,7 +44,7 @@ func startStream(t *testing.T, addrs []string, topic string) *stream {
 				return
 			case <-tick.C:
 			}
-			produce(t, addrs, topic, partitions, n, 250)
+			produce(t, addrs, topic, nparts, n, 250)
 			n += 250
 		}
 	}()
@@ -123,7 +126,7 @@ func testHandover(t *testing.T, first, second func(*testing.T, map[string]string
 
 	// The stream flows while the first side copies, so it is stopped
 	// mid-stream, after it has flushed offsets at least twice.
-	stream := startStream(t, source.Addrs(), topic)
+	stream := startStream(t, source.Addrs(), topic, partitions)
 	a := first(t, shared)
 	code, body := call(t, http.MethodPost, a.url+"/connectors", map[string]any{"name": "mirror", "config": connector})
 	if code != http.StatusCreated {

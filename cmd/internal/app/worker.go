@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/group"
 	"github.com/ferrykafka/ferry/connect/herder"
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
 	"github.com/ferrykafka/ferry/connect/runtime"
@@ -146,8 +147,35 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		ValueConverter:      runtime.ConverterConfig{Class: cfg.ValueConverter.Class, Props: cfg.ValueConverter.Props},
 		HeaderConverter:     runtime.ConverterConfig{Class: cfg.HeaderConverter.Class, Props: cfg.HeaderConverter.Props},
 	}, registry, offsets, statuses, log)
-	h := herder.New(herder.Config{WorkerID: id, KafkaClusterID: clusterID, Commit: buildCommit()},
-		registry, w, configs, offsets, statuses, log)
+	var h *herder.Herder
+	member, err := group.NewMember(group.MemberConfig{
+		GroupID:           cfg.GroupID,
+		Brokers:           kc.Brokers,
+		Sarama:            kc.Sarama,
+		ClientID:          cfg.GroupClientID(id),
+		SessionTimeout:    cfg.SessionTimeout,
+		RebalanceTimeout:  cfg.RebalanceTimeout,
+		HeartbeatInterval: cfg.HeartbeatInterval,
+		Protocols:         herder.Protocols(cfg.ConnectProtocol),
+		Wake:              func() { h.Wake() },
+	}, log.With().Str("group_id", cfg.GroupID).Logger())
+	if err != nil {
+		return nil, fmt.Errorf("group membership: %w", err)
+	}
+	h = herder.New(herder.Config{
+		WorkerID:                   id,
+		KafkaClusterID:             clusterID,
+		Commit:                     buildCommit(),
+		AdvertisedURL:              srv.AdvertisedURL(),
+		ScheduledRebalanceMaxDelay: cfg.ScheduledRebalanceMaxDelay,
+		WorkerSyncTimeout:          cfg.WorkerSyncTimeout,
+		WorkerUnsyncBackoff:        cfg.WorkerUnsyncBackoff,
+		KeyAlgorithm:               cfg.InterWorkerKeyGenerationAlgorithm,
+		KeySize:                    cfg.InterWorkerKeySize / 8,
+		KeyTTL:                     cfg.InterWorkerKeyTTL,
+		SignatureAlgorithm:         cfg.InterWorkerSignatureAlgorithm,
+		VerificationAlgorithms:     cfg.InterWorkerVerificationAlgorithms,
+	}, registry, w, configs, offsets, statuses, log, herder.WithGroupMember(member))
 	srv.SetHerder(h)
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
