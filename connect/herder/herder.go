@@ -71,6 +71,14 @@ type Herder struct {
 	member   *group.Member // nil: a one-worker cluster
 	client   *http.Client  // internal requests to the leader
 
+	// Sends of task configs to the leader run off the loop (see
+	// startTaskConfigSend); sendCtx is cancelled by Stop.
+	sendCtx     context.Context
+	cancelSends context.CancelFunc
+	sends       sync.WaitGroup
+	sendMu      sync.Mutex
+	sendResults []taskConfigSend
+
 	started  atomic.Bool // set once Start has started the loop
 	requests chan request
 	wake     chan struct{}
@@ -89,6 +97,7 @@ type Herder struct {
 	runningTasks     map[storage.ConnectorTaskID]map[string]string
 	runningTaskState map[storage.ConnectorTaskID]storage.TargetState
 	needsTaskConfigs map[string]bool
+	sending          map[string]bool // connectors with a send to the leader in flight
 	retryAt          map[string]time.Time
 	retryBackoff     map[string]time.Duration
 }
@@ -144,11 +153,13 @@ func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs
 		runningTasks:     map[storage.ConnectorTaskID]map[string]string{},
 		runningTaskState: map[storage.ConnectorTaskID]storage.TargetState{},
 		needsTaskConfigs: map[string]bool{},
+		sending:          map[string]bool{},
 		retryAt:          map[string]time.Time{},
 		retryBackoff:     map[string]time.Duration{},
 		ms:               newMembership(),
 		client:           &http.Client{Timeout: internalRequestTimeout},
 	}
+	h.sendCtx, h.cancelSends = context.WithCancel(context.Background())
 	for _, o := range opts {
 		o(h)
 	}
@@ -213,6 +224,8 @@ func (h *Herder) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("herder loop did not stop: %w", ctx.Err())
 	}
+	h.cancelSends()
+	h.sends.Wait()
 	// Stop the work (offsets flushed) before leaving the group, so nobody
 	// else starts it while it still runs here (Java's halt order).
 	h.worker.Stop(ctx)

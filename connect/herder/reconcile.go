@@ -30,6 +30,9 @@ func (h *Herder) tick(ctx context.Context) {
 		h.needsTaskConfigs[c] = true
 	}
 	if !h.ensureMembership(ctx) {
+		if h.member.NeedsRejoin() && h.ms.rejoinAt.IsZero() {
+			h.wakeUp()
+		}
 		return
 	}
 	if h.isLeader() {
@@ -38,6 +41,12 @@ func (h *Herder) tick(ctx context.Context) {
 	h.reconcileConnectors(ctx, configRecords)
 	h.reconcileTasks(ctx)
 	h.regenerateTaskConfigs(ctx)
+	if h.member != nil && h.member.NeedsRejoin() {
+		// A rejoin was requested during this tick (revoked work, a config
+		// change): run the next tick at once rather than at the next
+		// unrelated wake-up.
+		h.wakeUp()
+	}
 }
 
 // reconcileConnectors starts, stops and restarts connector instances.
@@ -199,10 +208,14 @@ func (h *Herder) regenerateTaskConfigs(ctx context.Context) {
 			h.needsTaskConfigs[c] = true
 		}
 	}
+	h.collectTaskConfigSends()
 	now := time.Now()
 	for _, c := range sortedKeys(h.needsTaskConfigs) {
 		if at, ok := h.retryAt[c]; ok && now.Before(at) {
 			continue
+		}
+		if h.sending[c] {
+			continue // a send to the leader is in flight; its result decides
 		}
 		if !h.snapshot.Contains(c) || h.snapshot.TargetState(c) != storage.TargetStarted {
 			h.forgetTaskConfigRequest(c)
@@ -213,19 +226,27 @@ func (h *Herder) regenerateTaskConfigs(ctx context.Context) {
 			h.forgetTaskConfigRequest(c)
 			continue
 		}
-		if err := h.reconfigureConnectorTasks(ctx, c); err != nil {
-			if errors.Is(err, context.Canceled) {
-				return
-			}
-			b := h.retryBackoff[c]
-			b = min(max(b*2, h.cfg.ReconfigureBackoff), maxReconfigureBackoff)
-			h.retryBackoff[c] = b
-			h.retryAt[c] = now.Add(b)
-			h.log.Warn().Err(err).Str("connector", c).Dur("retry_in", b).Msg("task reconfiguration failed; will retry")
-			continue
+		err := h.reconfigureConnectorTasks(ctx, c)
+		switch {
+		case errors.Is(err, errSendPending):
+		case errors.Is(err, context.Canceled):
+			return
+		case err != nil:
+			h.scheduleTaskConfigRetry(c, err, now)
+		default:
+			h.forgetTaskConfigRequest(c)
 		}
-		h.forgetTaskConfigRequest(c)
 	}
+}
+
+// scheduleTaskConfigRetry backs off (doubling, capped) before asking c for
+// task configs again.
+func (h *Herder) scheduleTaskConfigRetry(c string, err error, now time.Time) {
+	b := h.retryBackoff[c]
+	b = min(max(b*2, h.cfg.ReconfigureBackoff), maxReconfigureBackoff)
+	h.retryBackoff[c] = b
+	h.retryAt[c] = now.Add(b)
+	h.log.Warn().Err(err).Str("connector", c).Dur("retry_in", b).Msg("task reconfiguration failed; will retry")
 }
 
 // reconfigureConnectorTasks writes new task configs for c when they differ
@@ -243,7 +264,8 @@ func (h *Herder) reconfigureConnectorTasks(ctx context.Context, c string) error 
 		return nil
 	}
 	if !h.isLeader() {
-		return h.sendTaskConfigsToLeader(ctx, c, configs)
+		h.startTaskConfigSend(c, configs)
+		return errSendPending
 	}
 	if err := h.configs.PutTaskConfigs(ctx, c, configs); err != nil {
 		return err

@@ -3,6 +3,7 @@ package herder
 import (
 	"context"
 	"maps"
+	"sort"
 	"time"
 
 	"github.com/ferrykafka/ferry/connect"
@@ -154,4 +155,25 @@ func (h *Herder) WaitForConnector(ctx context.Context, name string) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// Running reports, as one consistent view taken on the herder loop, the
+// group generation and the connectors and tasks this worker runs (Java's
+// worker.connectorNames() and taskIds(), for tests and diagnostics).
+func (h *Herder) Running(ctx context.Context) (generation int32, connectors []string, tasks []storage.ConnectorTaskID, err error) {
+	err = h.run(ctx, func(context.Context) error {
+		generation = h.ms.generation
+		connectors = sortedKeys(h.runningConn)
+		for id := range h.runningTasks {
+			tasks = append(tasks, id)
+		}
+		return nil
+	})
+	sort.Slice(tasks, func(i, j int) bool {
+		if tasks[i].Connector != tasks[j].Connector {
+			return tasks[i].Connector < tasks[j].Connector
+		}
+		return tasks[i].Task < tasks[j].Task
+	})
+	return generation, connectors, tasks, err
 }

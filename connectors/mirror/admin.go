@@ -112,6 +112,24 @@ func (a *clusterAdmin) createTopic(ctx context.Context, topic string, partitions
 	return nil
 }
 
+// createCompactedTopic creates a one-partition compacted topic (MM2's
+// internal topics, Java's MirrorUtils.createSinglePartitionCompactedTopic);
+// one that already exists is left as it is.
+func (a *clusterAdmin) createCompactedTopic(ctx context.Context, topic string, rf int16) error {
+	compact := "compact"
+	detail := &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: rf, ConfigEntries: map[string]*string{"cleanup.policy": &compact}}
+	_, err := boundedCall(ctx, a.timeout, a.wg,
+		func() (struct{}, error) { return struct{}{}, a.admin.CreateTopic(topic, detail, false) }, nil)
+	switch {
+	case errors.Is(err, sarama.ErrTopicAlreadyExists):
+		return nil
+	case err != nil:
+		return fmt.Errorf("create topic %q (compacted, replication factor %d) on %s cluster %q: %w", topic, rf, a.side, a.alias, err)
+	}
+	a.log.Info().Str("topic", topic).Int16("replication_factor", rf).Msg("created internal topic")
+	return nil
+}
+
 // increasePartitions grows topic to count partitions. INVALID_PARTITIONS
 // (the topic already has as many) is not an error, as in Java.
 func (a *clusterAdmin) increasePartitions(ctx context.Context, topic string, count int32) error {

@@ -29,6 +29,9 @@ const (
 	keyRefreshTopicsIntervalSeconds  = "refresh.topics.interval.seconds"
 	keyReplicationFactor             = "replication.factor"
 	keyHeartbeatsReplicationEnabled  = "heartbeats.replication.enabled"
+	keyEmitOffsetSyncsEnabled        = "emit.offset-syncs.enabled"
+	keyOffsetSyncsTopicLocation      = "offset-syncs.topic.location"
+	keyOffsetSyncsReplicationFactor  = "offset-syncs.topic.replication.factor"
 
 	// Task-only keys written by MirrorSourceConnector.TaskConfigs.
 	keyTaskAssignedPartitions = "task.assigned.partitions"
@@ -92,7 +95,14 @@ func newSourceConfigDef() *connect.ConfigDef {
 			Importance: connect.ImportanceLow,
 			Doc: "Whether to replicate the heartbeats topics even when the topic filter does not include them. " +
 				"If set to true, heartbeats topics identified by the replication policy will always be replicated, regardless of the topic filter configuration. " +
-				"If set to false, heartbeats topics will only be replicated if the topic filter allows."})
+				"If set to false, heartbeats topics will only be replicated if the topic filter allows."}).
+		Define(connect.ConfigKey{Name: keyEmitOffsetSyncsEnabled, Type: connect.TypeBooleanConfig, Default: true,
+			Importance: connect.ImportanceLow, Doc: "Whether to store the new offset of the replicated records in offset-syncs topic or not."}).
+		Define(connect.ConfigKey{Name: keyOffsetSyncsTopicLocation, Type: connect.TypeStringConfig, Default: "source",
+			Validator: connect.In("source", "target"), Importance: connect.ImportanceLow,
+			Doc: "The location (source/target) of the offset-syncs topic."}).
+		Define(connect.ConfigKey{Name: keyOffsetSyncsReplicationFactor, Type: connect.TypeShortConfig, Default: int16(3),
+			Validator: replicationFactor, Importance: connect.ImportanceLow, Doc: "Replication factor for offset-syncs topic."})
 }
 
 // newSourceTaskConfigDef is the connector's ConfigDef plus the keys
@@ -136,7 +146,16 @@ func nonZero(v any) error {
 // replicationFactor accepts -1 (the target broker's default.replication.factor)
 // or 1..32767, the values CreateTopics can carry.
 func replicationFactor(v any) error {
-	if n, ok := v.(int32); ok && n != -1 && (n < 1 || n > math.MaxInt16) {
+	var n int64
+	switch x := v.(type) {
+	case int32:
+		n = int64(x)
+	case int16:
+		n = int64(x)
+	default:
+		return nil
+	}
+	if n != -1 && (n < 1 || n > math.MaxInt16) {
 		return fmt.Errorf("Value must be -1 (the broker default) or between 1 and %d", math.MaxInt16)
 	}
 	return nil
@@ -159,7 +178,12 @@ type sourceConfig struct {
 	// refreshInterval is 0 when the topic refresh is disabled.
 	refreshInterval time.Duration
 	pollTimeout     time.Duration
-	adminTimeout    time.Duration
+	// Offset syncs: whether they are on, on which cluster their topic
+	// lives ("source" or "target") and its replication factor.
+	emitOffsetSyncs       bool
+	offsetSyncsLocation   string
+	offsetSyncsReplFactor int16
+	adminTimeout          time.Duration
 
 	// Task-only settings.
 	isTask     bool
@@ -184,6 +208,9 @@ func parseSourceConfig(def *connect.ConfigDef, props map[string]string) (*source
 		replicationFactor:     int16(v[keyReplicationFactor].(int32)),
 		pollTimeout:           time.Duration(v[keyConsumerPollTimeoutMs].(int64)) * time.Millisecond,
 		adminTimeout:          time.Duration(v[keyAdminTimeoutMs].(int64)) * time.Millisecond,
+		emitOffsetSyncs:       v[keyEmitOffsetSyncsEnabled].(bool),
+		offsetSyncsLocation:   v[keyOffsetSyncsTopicLocation].(string),
+		offsetSyncsReplFactor: v[keyOffsetSyncsReplicationFactor].(int16),
 	}
 	if secs := v[keyRefreshTopicsIntervalSeconds].(int64); v[keyRefreshTopicsEnabled].(bool) && secs > 0 {
 		c.refreshInterval = time.Duration(secs) * time.Second
@@ -225,4 +252,14 @@ func copyProps(props map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// offsetSyncsTopic is the name of the offset-syncs topic: it is named after
+// the other cluster of the flow (Java's MirrorSourceConfig.offsetSyncsTopic).
+func (c *sourceConfig) offsetSyncsTopic() string {
+	other := c.targetAlias
+	if c.offsetSyncsLocation == "target" {
+		other = c.sourceAlias
+	}
+	return c.policy.OffsetSyncsTopic(other)
 }

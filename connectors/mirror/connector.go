@@ -78,6 +78,21 @@ func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.Connecto
 		return err
 	}
 
+	// The offset-syncs topic must exist for MirrorSourceTasks that emit
+	// offset syncs (Java's tasks do, and may run on Java workers of a
+	// mixed cluster), as Java's connector creates it at start. As in Java,
+	// failing to create it is logged, not fatal: replication goes on.
+	if cfg.emitOffsetSyncs {
+		admin := c.source
+		if cfg.offsetSyncsLocation == "target" {
+			admin = c.target
+		}
+		if err := admin.createCompactedTopic(ctx, cfg.offsetSyncsTopic(), cfg.offsetSyncsReplFactor); err != nil {
+			c.log.Error().Err(err).Str("key", keyOffsetSyncsReplicationFactor).
+				Msg("could not create the offset-syncs topic; offset syncs cannot be written until it exists")
+		}
+	}
+
 	sourceTopics, err := c.findSourceTopics(ctx)
 	if err == nil {
 		c.setKnown(expandPartitions(sourceTopics))

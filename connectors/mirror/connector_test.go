@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 	"github.com/ferrykafka/ferry/test/testkit"
 )
 
@@ -326,4 +327,41 @@ func TestConnectorStartRejectsBadConfig(t *testing.T) {
 		t.Error("TaskConfigs after a failed Start succeeded")
 	}
 	_ = c.Stop(context.Background())
+}
+
+func TestConnectorCreatesOffsetSyncsTopic(t *testing.T) {
+	source := testkit.NewCluster(t, 1)
+	target := testkit.NewCluster(t, 1)
+	for _, tc := range []struct {
+		location string
+		cluster  *testkit.Cluster
+		topic    string
+	}{
+		{"source", source, "mm2-offset-syncs.target.internal"},
+		{"target", target, "mm2-offset-syncs.source.internal"},
+	} {
+		c := NewMirrorSourceConnector()
+		props := map[string]string{
+			"name": "m", "source.cluster.alias": "source",
+			"source.cluster.bootstrap.servers":      strings.Join(source.Addrs(), ","),
+			"target.cluster.bootstrap.servers":      strings.Join(target.Addrs(), ","),
+			"offset-syncs.topic.location":           tc.location,
+			"offset-syncs.topic.replication.factor": "1",
+			"replication.factor":                    "1",
+		}
+		if err := c.Start(context.Background(), newConnectorContext(t), props); err != nil {
+			t.Fatal(err)
+		}
+		admin := newAdmin(t, tc.cluster)
+		entries, err := kafkaclient.DescribeTopicConfig(admin, tc.topic, "cleanup.policy")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.location, err)
+		}
+		if len(entries) != 1 || entries[0].Value != "compact" {
+			t.Errorf("%s: %s has cleanup.policy %v", tc.location, tc.topic, entries)
+		}
+		if err := c.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -125,6 +125,30 @@ func TestRESTBadInput(t *testing.T) {
 	expect(http.MethodGet, "/connectors/nope/status", nil, 404, "No status found for connector nope")
 	expect(http.MethodDelete, "/connectors/nope", nil, 404, "Connector nope not found")
 
+	// Internal requests must be signed with the group's session key.
+	expect(http.MethodPost, "/connectors/x/tasks", []map[string]string{}, 400, "Internal request missing required signature")
+	forged, err := http.NewRequest(http.MethodPost, rest+"/connectors/x/tasks", strings.NewReader("[]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged.Header.Set("Content-Type", "application/json")
+	forged.Header.Set("X-Connect-Authorization", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+	forged.Header.Set("X-Connect-Request-Signature-Algorithm", "HmacSHA256")
+	testkit.Eventually(t, 30*time.Second, func() error {
+		resp, err := httpClient.Do(forged)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		if resp.StatusCode != http.StatusForbidden {
+			return errStatus(resp.StatusCode)
+		}
+		return nil
+	})
+	if !strings.Contains(w.output(), "rejected an internal request") {
+		t.Error("the forged internal request was not logged")
+	}
+
 	good := mirrorConfig(source.Addrs(), target.Addrs(), testkit.UniqueName("orders"))
 	if code, b := call(t, http.MethodPost, rest+"/connectors", map[string]any{"name": "dup", "config": good}); code != 201 {
 		t.Fatalf("create: %d %s", code, b)

@@ -151,9 +151,56 @@ func TestClusterOfThreeWorkers(t *testing.T) {
 	if dups > streamRate {
 		t.Errorf("%d duplicates: more than one flush interval's worth (%d)", dups, streamRate)
 	}
-	for _, w := range []*workerProcess{workers[0], workers[2]} {
-		w.stop()
+	// Graceful leave: the last worker's tasks move over at once.
+	leaving := workers[2]
+	began := time.Now()
+	leaving.stop()
+	testkit.Eventually(t, 60*time.Second, func() error {
+		pl, st, err := placement(t, workers[0].restURL(), "mirror")
+		if err != nil {
+			return err
+		}
+		if len(pl) != 1 || len(st.Tasks) != parts {
+			return fmt.Errorf("tasks per worker %v", pl)
+		}
+		return nil
+	})
+	t.Logf("REBALANCE after a graceful leave: all tasks on the last worker %v after the stop began", time.Since(began).Round(100*time.Millisecond))
+	workers[0].stop()
+}
+
+// TestWorkerWithUnreachableURLGetsWork: a worker whose advertised REST URL
+// nobody can reach still joins the group and runs its share of the work
+// (assignments travel through Kafka, not REST).
+func TestWorkerWithUnreachableURLGetsWork(t *testing.T) {
+	t.Parallel()
+	ks := testkit.StartKafkas(t, "source", "target")
+	source, target := ks[0], ks[1]
+	topic := testkit.UniqueName("orders")
+	createTopic(t, source.Addrs(), topic, 4)
+	p := clusterProps(target.Addrs(), testkit.UniqueName("unreachable"))
+	leader := startWorker(t, writeProps(t, p))
+	p["rest.advertised.host.name"] = "192.0.2.1" // TEST-NET-1: never routed
+	p["rest.advertised.port"] = "9"
+	hidden := startWorker(t, writeProps(t, p))
+	cfg := mirrorConfig(source.Addrs(), target.Addrs(), topic)
+	cfg["tasks.max"] = "4"
+	code, body := call(t, http.MethodPost, leader.restURL()+"/connectors", map[string]any{"name": "mirror", "config": cfg})
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
 	}
+	testkit.Eventually(t, 90*time.Second, func() error {
+		pl, st, err := placement(t, leader.restURL(), "mirror")
+		if err != nil {
+			return err
+		}
+		if len(st.Tasks) != 4 || len(pl["192.0.2.1:9"]) != 2 {
+			return fmt.Errorf("tasks per worker %v", pl)
+		}
+		return nil
+	})
+	hidden.stop()
+	leader.stop()
 }
 
 // clusterRecords is how many records the kill test copies in all.

@@ -36,14 +36,15 @@ func workerProps(target []string, group string) map[string]string {
 
 func mirrorConfig(source, target []string, topic string) map[string]string {
 	return map[string]string{
-		"connector.class":                  "MirrorSourceConnector",
-		"source.cluster.alias":             sourceAlias,
-		"target.cluster.alias":             "target",
-		"source.cluster.bootstrap.servers": join(source),
-		"target.cluster.bootstrap.servers": join(target),
-		"topics":                           topic,
-		"tasks.max":                        "2",
-		"replication.factor":               "1",
+		"connector.class":                       "MirrorSourceConnector",
+		"source.cluster.alias":                  sourceAlias,
+		"target.cluster.alias":                  "target",
+		"source.cluster.bootstrap.servers":      join(source),
+		"target.cluster.bootstrap.servers":      join(target),
+		"topics":                                topic,
+		"tasks.max":                             "2",
+		"replication.factor":                    "1",
+		"offset-syncs.topic.replication.factor": "1",
 	}
 }
 
