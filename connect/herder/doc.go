@@ -14,11 +14,24 @@
 // only from what it reads back, so every worker (and a Java worker sharing
 // the topics) acts on the same state.
 //
-// This version runs a single worker that is always the leader; group
-// membership plugs in through assignment (what this worker should run) and
-// the leader check.
+// Workers form a cluster through Kafka's group protocol (connect/group): the
+// loop joins the group (JoinGroup/SyncGroup block the loop, as Java's tick
+// thread blocks in poll), the leader computes the assignment from its
+// config snapshot (refusing while behind a member's config offset), and
+// each worker runs what it was assigned. Only the leader writes connector
+// and task configs; REST writes on a follower return an error carrying the
+// leader's URL, which the REST layer forwards. A follower running a
+// connector sends its task configs to the leader's internal endpoint from a
+// goroutine of its own (the leader's loop may be waiting in a JoinGroup for
+// this very worker), signed with the session key the leader keeps in the
+// config topic when the group runs the sessioned protocol. A worker that
+// loses its coordinator stops all its work. Without a group member (unit
+// tests) the herder is a one-worker cluster that leads and runs everything.
 //
-// Dependency rule: herder imports connect, connect/runtime, storage
-// (interfaces), rest/entities (the JSON entities it returns) and zerolog;
-// never rest itself or a storage implementation.
+// Goroutines: the loop; the member's heartbeat goroutine (it only wakes the
+// loop); one short-lived goroutine per task-config send to the leader.
+//
+// Dependency rule: herder imports connect, connect/group, connect/runtime,
+// storage (interfaces), rest/entities (the JSON entities it returns) and
+// zerolog; never rest itself or a storage implementation.
 package herder

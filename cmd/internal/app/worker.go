@@ -26,10 +26,11 @@ type WorkerProps map[string]string
 
 // Worker is a running distributed worker, as the fx graph assembles it.
 type Worker struct {
-	Config *workerconfig.Config
-	REST   *rest.Server
-	Herder *herder.Herder
-	ID     string
+	Config  *workerconfig.Config
+	REST    *rest.Server
+	Herder  *herder.Herder
+	Runtime *runtime.Worker
+	ID      string
 }
 
 // WorkerModule builds a worker from WorkerProps and a zerolog.Logger
@@ -195,7 +196,7 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		},
 	})
 	log.Info().Str("group_id", cfg.GroupID).Str("kafka_cluster_id", clusterID).Str("rest", srv.AdvertisedURL()).Msg("worker assembled")
-	return &Worker{Config: cfg, REST: srv, Herder: h, ID: id}, nil
+	return &Worker{Config: cfg, REST: srv, Herder: h, Runtime: w, ID: id}, nil
 }
 
 // buildCommit is the VCS revision the binary was built from, if known.
