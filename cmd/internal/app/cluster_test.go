@@ -177,6 +177,12 @@ func balanced(samples []sample, workers, connectors, tasks int) error {
 // rebalanced each time; no task or connector ever runs on two workers in
 // the same generation.
 func TestInProcessClusterBalancesAndRebalances(t *testing.T) {
+	for _, protocol := range []string{"sessioned", "compatible", "eager"} {
+		t.Run(protocol, func(t *testing.T) { testInProcessCluster(t, protocol) })
+	}
+}
+
+func testInProcessCluster(t *testing.T, protocol string) {
 	source := testkit.NewCluster(t, 1)
 	target := testkit.NewCluster(t, 1)
 	const nConnectors, tasksEach = 3, 4
@@ -195,7 +201,7 @@ func TestInProcessClusterBalancesAndRebalances(t *testing.T) {
 		"config.storage.replication.factor": "1", "offset.storage.replication.factor": "1", "status.storage.replication.factor": "1",
 		"key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter", "value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
 		"listeners": "http://127.0.0.1:0", "session.timeout.ms": "6000", "heartbeat.interval.ms": "1000", "rebalance.timeout.ms": "20000",
-		"scheduled.rebalance.max.delay.ms": "0", "offset.flush.interval.ms": "1000",
+		"scheduled.rebalance.max.delay.ms": "0", "offset.flush.interval.ms": "1000", "connect.protocol": protocol,
 	}
 	s := newSampler()
 	var workers []*inProcessWorker
