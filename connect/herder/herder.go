@@ -272,7 +272,11 @@ func (h *Herder) loop() {
 		case <-h.stop:
 			return
 		case r := <-h.requests:
-			r.reply <- r.fn(r.ctx)
+			if err := r.ctx.Err(); err != nil {
+				r.reply <- err // the caller gave up; do not act on its behalf
+			} else {
+				r.reply <- r.fn(r.ctx)
+			}
 		case <-h.wake:
 		case <-timer.C:
 		}
@@ -329,6 +333,25 @@ func (h *Herder) run(ctx context.Context, fn func(ctx context.Context) error) er
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// call runs fn on the herder loop and hands its result back through the
+// reply, so a caller that gives up (ctx done) never shares memory with a
+// closure the loop may still be running.
+func call[T any](h *Herder, ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
+	out := make(chan T, 1)
+	err := h.run(ctx, func(ctx context.Context) error {
+		v, err := fn(ctx)
+		out <- v
+		return err
+	})
+	select {
+	case v := <-out:
+		return v, err
+	default:
+		var zero T
+		return zero, err
 	}
 }
 

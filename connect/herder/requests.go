@@ -87,29 +87,30 @@ func (h *Herder) PutConnectorConfig(ctx context.Context, name string, config map
 	if infos.ErrorCount > 0 {
 		return false, entities.ConnectorInfo{}, invalidConfigError(infos)
 	}
-	var created bool
-	var info entities.ConnectorInfo
-	err = h.run(ctx, func(ctx context.Context) error {
+	type result struct {
+		created bool
+		info    entities.ConnectorInfo
+	}
+	res, err := call(h, ctx, func(ctx context.Context) (result, error) {
 		if err := h.requireLeader("Only the leader can set connector configs."); err != nil {
-			return err
+			return result{}, err
 		}
 		exists := h.configs.Snapshot().Contains(name)
 		if exists && !allowReplace {
-			return connect.Errorf(connect.ErrAlreadyExists, "Connector %s already exists", name)
+			return result{}, connect.Errorf(connect.ErrAlreadyExists, "Connector %s already exists", name)
 		}
 		var target *storage.TargetState
 		if !exists {
 			target = initialState
 		}
 		if err := h.configs.PutConnectorConfig(ctx, name, config, target); err != nil {
-			return err
+			return result{}, err
 		}
-		created = !exists
-		info = h.connectorInfo(h.configs.Snapshot(), name)
-		h.log.Info().Str("connector", name).Bool("created", created).Msg("connector config written")
-		return nil
+		info := h.connectorInfo(h.configs.Snapshot(), name)
+		h.log.Info().Str("connector", name).Bool("created", !exists).Msg("connector config written")
+		return result{created: !exists, info: info}, nil
 	})
-	return created, info, err
+	return res.created, res.info, err
 }
 
 // DeleteConnector tombstones a connector's config.
@@ -161,14 +162,19 @@ func (h *Herder) WaitForConnector(ctx context.Context, name string) error {
 // group generation and the connectors and tasks this worker runs (Java's
 // worker.connectorNames() and taskIds(), for tests and diagnostics).
 func (h *Herder) Running(ctx context.Context) (generation int32, connectors []string, tasks []storage.ConnectorTaskID, err error) {
-	err = h.run(ctx, func(context.Context) error {
-		generation = h.ms.generation
-		connectors = sortedKeys(h.runningConn)
+	type view struct {
+		generation int32
+		connectors []string
+		tasks      []storage.ConnectorTaskID
+	}
+	v, err := call(h, ctx, func(context.Context) (view, error) {
+		v := view{generation: h.ms.generation, connectors: sortedKeys(h.runningConn)}
 		for id := range h.runningTasks {
-			tasks = append(tasks, id)
+			v.tasks = append(v.tasks, id)
 		}
-		return nil
+		return v, nil
 	})
+	generation, connectors, tasks = v.generation, v.connectors, v.tasks
 	sort.Slice(tasks, func(i, j int) bool {
 		if tasks[i].Connector != tasks[j].Connector {
 			return tasks[i].Connector < tasks[j].Connector
