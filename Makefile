@@ -47,6 +47,8 @@ lint: ## gofmt check, go vet and golangci-lint (pinned; fetched by go run)
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(GOLANGCI) run ./...
+	@if command -v shellcheck >/dev/null 2>&1; then shellcheck .ci/run docs/ops/*.sh; \
+	else echo "*** shellcheck not installed: docs/ops scripts NOT checked (CI installs it) ***"; fi
 
 .PHONY: fmt
 fmt: ## Format the code

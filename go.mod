@@ -10,8 +10,10 @@ require (
 	github.com/twmb/franz-go v1.22.3
 	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c
 	github.com/twmb/franz-go/pkg/kmsg v1.15.1
+	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78
 	go.uber.org/dig v1.19.0
 	go.uber.org/fx v1.24.0
+	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
 require (

@@ -112,3 +112,21 @@ type OffsetReader interface {
 
 // Version is the version Ferry reports for itself and its built-in plugins.
 const Version = "0.1.0"
+
+// PartitionOffset is a source partition and its offset; a nil Offset
+// removes the partition's offset.
+type PartitionOffset struct {
+	Partition map[string]any
+	Offset    map[string]any
+}
+
+// OffsetAlterer is implemented by source connectors that check, or act on,
+// offsets an operator writes through the REST API (PATCH and DELETE
+// /connectors/{name}/offsets; Java's SourceConnector.alterOffsets). It is
+// called with the connector's config while the connector is STOPPED; an
+// error rejects the request and nothing is written. It returns true when
+// the connector keeps no offsets of its own outside Connect's offsets
+// topic. Connectors without it are treated as returning false.
+type OffsetAlterer interface {
+	AlterOffsets(config map[string]string, offsets []PartitionOffset) (bool, error)
+}

@@ -3,21 +3,29 @@
 // and Connect's {"error_code","message"} bodies, and request middleware.
 //
 // It owns:
-//   - routes.go: the route table, the one list of every method and path;
-//   - one file per resource family (root.go, connectors.go, and
-//     internal.go for the endpoints workers call on each other) whose
-//     endpoints call the Herder and return a reply or an error;
+//   - routes.go: the route table, the one list of every method and path
+//     (adminRoutes: the admin resource, served on admin.listeners when set);
+//   - one file per resource family whose endpoints call the Herder and
+//     return a reply or an error: root.go and health.go; connectors.go,
+//     config.go, lifecycle.go (pause, resume, stop), restart.go, tasks.go,
+//     topics.go, offsets.go; plugins.go; loggers.go (the admin resource,
+//     over the Loggers of loggers_config.go); internal.go (the endpoints
+//     workers call on each other: task configs and fencing);
 //   - forward.go: forwarding a write to the worker that must serve it
 //     (the leader, or a connector's owner) when the herder answers with a
 //     request target, as Java's HerderRequestHandler and RestClient do;
 //   - errors.go: the one place errors become statuses and error bodies;
 //   - middleware.go: request logging (never bodies: configs hold
-//     secrets), panic recovery, path normalisation;
-//   - jsonreader.go, jsonscalars.go, jsonerrors.go, createrequest.go:
-//     request bodies read with Jackson's rules and error texts, so clients
-//     see what Java Connect would say; javabase64.go: the internal request
-//     signature header decoded with java.util.Base64's rules and texts;
-//   - server.go, listeners.go: listeners, advertised URL, Start and Stop.
+//     secrets), panic recovery, path normalisation; cors.go, headers.go
+//     (response.http.headers.config), basicauth.go (HTTP basic auth over
+//     a PropertyFileLoginModule credentials file);
+//   - jsonreader.go, jsonscalars.go, jsonerrors.go, createrequest.go,
+//     configbody.go, offsetsbody.go, params.go: request bodies and
+//     parameters read with Jackson's and Jersey's rules and error texts, so
+//     clients see what Java Connect would say; javabase64.go: the internal
+//     request signature header decoded with java.util.Base64's rules;
+//   - server.go, listeners.go, tls.go: listeners (http and https, PEM or
+//     PKCS12 key material), advertised URL, Start and Stop.
 //
 // The JSON entities live in rest/entities. Behaviour follows Java's
 // RootResource, ConnectorsResource, InternalClusterResource,
@@ -25,9 +33,10 @@
 // where Ferry differs on purpose it says so at the code (notably: a body
 // Jackson cannot bind is a 400 here, a 500 in Java).
 //
-// Forwarding in short: POST /connectors, DELETE /connectors/{c} and POST
-// /connectors/{c}/tasks forward to the URL of a herder error's
-// ForwardURL(), adding forward=true to a user's request and forward=false
+// Forwarding in short: the writes (POST /connectors, PUT and PATCH
+// config, DELETE, restarts, stop, offsets PATCH and DELETE, and the
+// internal task-config and fence requests) forward to the URL of a herder
+// error's ForwardURL(), adding forward=true to a user's request and forward=false
 // to one already forwarded; a request that arrives with forward=false and
 // is still not on its target answers 409, as does an unknown leader URL.
 // The forwarded request is bounded by the REST request timeout and carries

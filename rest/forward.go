@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,18 +58,23 @@ const forwardParam = "forward"
 // maxForwardedReplyBytes caps the reply read from the target worker.
 const maxForwardedReplyBytes = 32 << 20
 
-// forwarder is the HTTP client for forwarded requests (Java's RestClient).
+// forwarder is the HTTP client for forwarded requests (Java's RestClient);
+// the herder's internal requests use its client too (Server.HTTPClient).
 type forwarder struct {
 	client *http.Client
 	log    zerolog.Logger
 }
 
-func newForwarder(log zerolog.Logger) *forwarder {
+// newForwarder builds the client. tlsConfig is used for https URLs; when
+// the TLS settings could not be used (tlsErr), https requests fail with
+// that error and http ones work.
+func newForwarder(log zerolog.Logger, tlsConfig *tls.Config, tlsErr error) *forwarder {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.Proxy = nil // workers talk to each other directly, as Java's client does
+	tr.TLSClientConfig = tlsConfig
 	return &forwarder{
 		client: &http.Client{
-			Transport: tr,
+			Transport: &workerTransport{base: tr, tlsErr: tlsErr},
 			// Java's client does not follow redirects; a 3xx is an
 			// unexpected status.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -76,6 +82,27 @@ func newForwarder(log zerolog.Logger) *forwarder {
 		log: log,
 	}
 }
+
+// workerTransport refuses https requests when the TLS settings could not
+// be used, naming why.
+type workerTransport struct {
+	base   *http.Transport
+	tlsErr error
+}
+
+func (t *workerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.tlsErr != nil && r.URL.Scheme == "https" {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, fmt.Errorf("the worker's TLS client settings cannot be used: %w", t.tlsErr)
+	}
+	return t.base.RoundTrip(r)
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (t *workerTransport) CloseIdleConnections() { t.base.CloseIdleConnections() }
 
 // close releases idle connections.
 func (f *forwarder) close() { f.client.CloseIdleConnections() }

@@ -40,6 +40,32 @@ func (s *Server) putTaskConfigs(r *http.Request) (reply, error) {
 	return reply{status: http.StatusNoContent}, nil
 }
 
+// fenceZombies: PUT /connectors/{connector}/fence (KIP-618), sent by a
+// worker that starts an exactly-once source task to the leader, signed
+// like POST /connectors/{c}/tasks; the body (any media type, usually
+// empty) is only what the signature covers. 204 without a body. A worker
+// that is not the leader forwards the request, body as received (Java
+// forwards it as a JSON string of its Base64); as in Java the signature
+// headers are not forwarded.
+func (s *Server) fenceZombies(r *http.Request) (reply, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return reply{}, err
+	}
+	sig, err := signatureFromHeaders(r.Header, body)
+	if err != nil {
+		return reply{}, err
+	}
+	if err := s.herder.FenceZombies(r.Context(), pathVar(r, "connector"), sig); err != nil {
+		var fwd []byte
+		if len(body) > 0 {
+			fwd = body
+		}
+		return s.completeOrForward(r, fwd, err)
+	}
+	return reply{status: http.StatusNoContent}, nil
+}
+
 // decodeTaskConfigs reads a list of task configs with Jackson's rules and
 // messages (as Java's ObjectMapper.readValue into List<Map<String,
 // String>>): numbers and booleans are accepted as strings, null values are

@@ -2,7 +2,6 @@ package rest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -16,43 +15,55 @@ import (
 // owns the parsing (it validates worker properties with the same rules).
 type Listener = workerconfig.Listener
 
-// parseListeners validates the listeners list as Java's ListenersValidator
-// does, then each entry.
-func parseListeners(list []string) ([]Listener, error) {
+// parseListeners validates a listeners or admin.listeners list as Java's
+// ListenersValidator and RestServer.createConnector do. An empty listeners
+// list means DefaultListener; an empty admin.listeners list means none.
+func parseListeners(name string, list []string, regular bool) ([]Listener, error) {
 	if len(list) == 0 {
+		if !regular {
+			return nil, nil
+		}
 		list = []string{DefaultListener}
 	}
 	out := make([]Listener, 0, len(list))
 	for _, s := range list {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			return nil, errors.New("Empty URL found when parsing listeners list.") //nolint:staticcheck // Java's text
+			return nil, fmt.Errorf("Empty URL found when parsing %s list.", name)
 		}
 		l, err := workerconfig.ParseListener(s)
 		if err != nil {
 			return nil, err
-		}
-		if l.Protocol == "https" {
-			return nil, fmt.Errorf("listener %s: https listeners are not supported yet", s)
 		}
 		out = append(out, l)
 	}
 	return out, nil
 }
 
-// advertisedURL computes the URL other workers use to reach this one, the
-// way Java's RestServer.advertisedUrl does: scheme from
-// rest.advertised.listener (default http); host from
-// rest.advertised.host.name, else the matching listener's host, else the
-// first listener's host, else this machine's address; port from
-// rest.advertised.port, else the matching listener's configured port, else
-// its bound port. The form is http://host:port/ (Java's URI, with the
-// trailing slash); the worker id is its host:port.
-func advertisedURL(ctx context.Context, cfg Config, listeners []Listener, bound []int) string {
-	scheme := "http"
+// advertisedProtocol is Java's RestServer.determineAdvertisedProtocol:
+// rest.advertised.listener if set; else http when a listener is http,
+// https when one is https.
+func advertisedProtocol(cfg Config) string {
 	if cfg.AdvertisedListener != "" {
-		scheme = strings.ToLower(cfg.AdvertisedListener)
+		return strings.ToLower(cfg.AdvertisedListener)
 	}
+	raw := strings.ToLower(strings.Join(cfg.Listeners, ","))
+	if strings.Contains(raw, "https://") && !strings.Contains(raw, "http://") {
+		return "https"
+	}
+	return "http"
+}
+
+// advertisedURL computes the URL other workers use to reach this one, the
+// way Java's RestServer.advertisedUrl does: scheme from advertisedProtocol;
+// host from rest.advertised.host.name, else the first listener of that
+// scheme's host, else the first listener's host, else this machine's
+// address; port from rest.advertised.port, else that listener's configured
+// port, else its bound port, else the first listener's bound port. The form
+// is scheme://host:port/ (Java's URI, with the trailing slash); the worker
+// id is its host:port.
+func advertisedURL(ctx context.Context, cfg Config, listeners []Listener, bound []int) string {
+	scheme := advertisedProtocol(cfg)
 	match := -1
 	for i, l := range listeners {
 		if l.Protocol == scheme {

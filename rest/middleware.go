@@ -12,9 +12,12 @@ import (
 	"github.com/ferrykafka/ferry/rest/entities"
 )
 
-// The router is wrapped, outermost first, in: request logging, panic
-// recovery, trailing-slash trimming. Routing failures (404, 405) therefore
-// get logged like any other request.
+// Each listener's router is wrapped (server.go, listenerHandler), outermost
+// first, in: request logging, panic recovery, response headers
+// (headers.go), CORS (cors.go, regular listeners only), basic
+// authentication (basicauth.go), trailing-slash trimming. Routing failures
+// (404, 405), refused credentials (401) and CORS preflights therefore get
+// logged like any other request, and carry the configured headers.
 
 // statusRecorder remembers what a handler wrote.
 type statusRecorder struct {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferrykafka/ferry/connect/workerconfig"
 	"github.com/ferrykafka/ferry/test/testkit"
 )
 
@@ -19,8 +20,16 @@ func TestNewValidatesConfig(t *testing.T) {
 		want string
 	}{
 		{Config{Listeners: []string{"http://:0", " "}}, "rest: invalid listeners: Empty URL found when parsing listeners list."},
-		{Config{Listeners: []string{"https://:0"}}, "rest: invalid listeners: listener https://:0: https listeners are not supported yet"},
-		{Config{AdvertisedListener: "https"}, `rest: rest.advertised.listener "https" is not supported (only http for now)`},
+		{Config{Listeners: []string{"https://:0"}}, "rest: https listeners: no certificate for the https listener: set ssl.certificate.location and ssl.key.location, " +
+			"or ssl.keystore.location (or ssl.keystore.certificate.chain and ssl.keystore.key with ssl.keystore.type=PEM)"},
+		{Config{Listeners: []string{"http://:0"}, AdminListeners: []string{"https://:0"}}, "rest: https admin listeners: no certificate for the https listener: " +
+			"set ssl.certificate.location and ssl.key.location, or ssl.keystore.location (or ssl.keystore.certificate.chain and ssl.keystore.key with ssl.keystore.type=PEM)"},
+		{Config{AdminListeners: []string{"http://:0", ""}}, "rest: invalid admin.listeners: Empty URL found when parsing admin.listeners list."},
+		{Config{AdvertisedListener: "spdy"}, `rest: rest.advertised.listener "spdy" is not supported (http or https)`},
+		{Config{ResponseHeaders: "sett X-A:b"}, "rest: response.http.headers.config: Invalid header config action: 'sett'. Expected one of [set, add, setDate, addDate]"},
+		{Config{AllowOrigin: "https://*.(x"}, "rest: access.control.allow.origin: invalid origin pattern \"https://*.(x\": error parsing regexp: missing closing ): `^(?:https://.*\\.(x)$`"},
+		{Config{BasicAuth: workerconfig.BasicAuthSettings{CredentialsFile: "/nonexistent/creds"}},
+			"rest: basic authentication: Error loading Property Credentials file: stat /nonexistent/creds: no such file or directory"},
 		{Config{AdvertisedPort: 70000}, "rest: rest.advertised.port 70000 out of range"},
 	} {
 		if _, err := New(tc.cfg, h, testkit.Logger(t)); err == nil || err.Error() != tc.want {

@@ -36,6 +36,11 @@ type ConfigStore interface {
 	// key for signing internal requests) and reads back to the end.
 	PutSessionKey(ctx context.Context, key SessionKey) error
 	SetUpdateListener(l ConfigUpdateListener)
+	// PutRestartRequest writes restart-connector-<name> (KIP-745); every
+	// worker acts on it when it reads it back.
+	PutRestartRequest(ctx context.Context, r RestartRequest) error
+	// PutLoggerLevel writes logger-cluster-<namespace> (KIP-976).
+	PutLoggerLevel(ctx context.Context, namespace, level string) error
 }
 
 // OffsetStore is the offsets topic (Java's OffsetBackingStore) at the level
@@ -46,6 +51,9 @@ type OffsetStore interface {
 	// Get reads the topic to its end, then returns the stored value of each
 	// key that has one, indexed by string(key).
 	Get(ctx context.Context, keys [][]byte) (map[string][]byte, error)
+	// ConnectorPartitions lists the source partitions a connector has
+	// offsets for (a null offset removes one), as read so far.
+	ConnectorPartitions(connector string) []map[string]any
 	// Set writes the entries and returns once all are acknowledged.
 	Set(ctx context.Context, entries []OffsetEntry) error
 }
@@ -74,4 +82,10 @@ type StatusStore interface {
 	Tasks(connector string) []Status
 	// Connectors returns the names of connectors with a status, sorted.
 	Connectors() []string
+	// PutTopic records a connector's active topic (KIP-558); DeleteTopic
+	// tombstones it; Topics lists a connector's active topics as read
+	// back, sorted by topic.
+	PutTopic(t TopicStatus)
+	DeleteTopic(connector, topic string)
+	Topics(connector string) []TopicStatus
 }

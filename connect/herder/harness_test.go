@@ -72,8 +72,13 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		offsets:  &recOffsetStore{OffsetStore: memstore.NewOffsetStore(), events: events},
 		statuses: &recStatusStore{StatusStore: memstore.NewStatusStore(), events: events},
 	}
+	cfg := Config{WorkerID: testWorkerID, KafkaClusterID: "test-cluster", Commit: "abc123", ReconfigureBackoff: 20 * time.Millisecond}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	x.worker = runtime.New(runtime.Config{
-		WorkerID: testWorkerID,
+		WorkerID:      testWorkerID,
+		TopicTracking: cfg.TopicTracking,
 		// Offsets are only flushed when a task stops, so a test sees
 		// exactly what the final flush wrote.
 		OffsetFlushInterval: time.Hour,
@@ -84,10 +89,6 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		ValueConverter:      runtime.ConverterConfig{Class: converters.StringConverterClass},
 		HeaderConverter:     runtime.ConverterConfig{Class: converters.SimpleHeaderConverterClass},
 	}, registry, x.offsets, x.statuses, log)
-	cfg := Config{WorkerID: testWorkerID, KafkaClusterID: "test-cluster", Commit: "abc123", ReconfigureBackoff: 20 * time.Millisecond}
-	for _, o := range opts {
-		o(&cfg)
-	}
 	x.herder = New(cfg, registry, x.worker, x.configs, x.offsets, x.statuses, log)
 	return x
 }

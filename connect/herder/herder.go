@@ -41,6 +41,10 @@ type Config struct {
 	WorkerUnsyncBackoff time.Duration
 	// RetryBackoff is the pause after a failed join.
 	RetryBackoff time.Duration
+	// TopicTracking and TopicTrackingAllowReset are topic.tracking.enable
+	// and topic.tracking.allow.reset (KIP-558).
+	TopicTracking           bool
+	TopicTrackingAllowReset bool
 	// Session keys (KIP-507): inter.worker.key.generation.algorithm,
 	// inter.worker.key.size (bytes; 0 = 32), inter.worker.key.ttl.ms,
 	// inter.worker.signature.algorithm, inter.worker.verification.algorithms.
@@ -85,6 +89,15 @@ type Herder struct {
 	stop     chan struct{}
 	done     chan struct{}
 	ready    chan struct{}
+
+	// stages records what the loop is doing (GET /health, timeouts).
+	stages stageTracker
+	// restarts are restart requests read from the config topic, run by
+	// the loop (restart.go).
+	restarts restartQueue
+	// applyLoggerLevel, when set, applies a cluster-wide logger level read
+	// from the config topic (KIP-976).
+	applyLoggerLevel func(namespace, level string)
 
 	// changes is written by listeners and events, drained by the loop.
 	changes changeSet
@@ -175,6 +188,8 @@ func (h *Herder) Wake() { h.wakeUp() }
 // If a store fails to start, the ones already started are stopped again.
 func (h *Herder) Start(ctx context.Context) error {
 	h.configs.SetUpdateListener(listener{h})
+	done := h.stages.begin("initializing and reading to the end of internal topics")
+	defer done()
 	stores := []struct {
 		name  string
 		store interface {

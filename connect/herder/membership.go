@@ -66,6 +66,10 @@ type membership struct {
 	// rejoinAt is when a delayed rebalance (Assignment.Delay) or a backoff
 	// after a failed join is due.
 	rejoinAt time.Time
+	// owners is, on the leader, which member URL runs each connector and
+	// task after the last assignment it computed (Java's LeaderState),
+	// for forwarding restarts to the owner.
+	owners workOwners
 	// workSignature describes the connectors and tasks of the snapshot the
 	// last assignment was made from; when it changes, the group rebalances.
 	workSignature string
@@ -185,6 +189,7 @@ func (h *Herder) ensureMembership(ctx context.Context) bool {
 
 // rejoin runs one join of the group and applies the assignment.
 func (h *Herder) rejoin(ctx context.Context) {
+	defer h.stages.begin("ensuring membership in the cluster")()
 	if h.ms.protocol == group.ProtocolDefault {
 		// Eager rebalancing: everything is revoked before the join.
 		h.stopAllWork(ctx)
@@ -268,6 +273,9 @@ func (h *Herder) applyAssignment(ctx context.Context, j group.JoinResult, took t
 	log.Info().Bool("leader", j.IsLeader()).Str("leader_url", a.LeaderURL).Int("connectors", len(conns)).Int("tasks", len(tasks)).
 		Int("revoked", len(a.RevokedConnectors)+len(a.RevokedTasks)).Int32("delay_ms", a.Delay).Dur("took", took).
 		Msg("joined the Connect group")
+	if h.isLeader() {
+		h.removeDeletedStatuses()
+	}
 }
 
 // unsyncBackoff is how long a worker stays out after it could not catch up
@@ -355,6 +363,7 @@ func (j *joinHandler) Assign(protocol, leaderID string, members []group.RawMembe
 			Version: protocolVersion(protocol), MaxDelay: h.cfg.ScheduledRebalanceMaxDelay, Now: time.Now(),
 		}, h.ms.incremental)
 	}
+	h.ms.owners = ownersOf(joined, out, protocol != group.ProtocolDefault)
 	enc := make(map[string][]byte, len(out))
 	for id, a := range out {
 		b, err := group.EncodeAssignment(a)

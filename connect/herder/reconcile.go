@@ -40,6 +40,7 @@ func (h *Herder) tick(ctx context.Context) {
 	}
 	h.reconcileConnectors(ctx, configRecords)
 	h.reconcileTasks(ctx)
+	h.processRestartRequests(ctx)
 	h.regenerateTaskConfigs(ctx)
 	if h.member != nil && h.member.NeedsRejoin() {
 		// A rejoin was requested during this tick (revoked work, a config
@@ -114,6 +115,7 @@ func (h *Herder) stopConnector(ctx context.Context, c string) {
 // stopConnectorInstance stops the connector instance only; its tasks go on.
 // Like stopTasks, the wait is not cut short by Herder.Stop.
 func (h *Herder) stopConnectorInstance(ctx context.Context, c string) {
+	defer h.stages.begin("stopping connector " + c)()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), connectorStopTimeout)
 	defer cancel()
 	h.worker.StopConnector(sctx, c)
@@ -138,6 +140,9 @@ func (h *Herder) onDeletion(c string) {
 		h.statuses.Put(storage.TaskStatus(st.ID, storage.StateDestroyed, "", h.cfg.WorkerID, gen))
 	}
 	h.statuses.Put(storage.ConnectorStatus(c, storage.StateDestroyed, "", h.cfg.WorkerID, gen))
+	if h.cfg.TopicTracking {
+		h.resetActiveTopics(c)
+	}
 	h.log.Info().Str("connector", c).Msg("connector deleted")
 }
 
@@ -172,6 +177,7 @@ func (h *Herder) reconcileTasks(ctx context.Context) {
 		}
 	}
 	h.stopTasks(ctx, stop)
+	h.destroyRemovedTasks(stop)
 	ids := make([]storage.ConnectorTaskID, 0, len(want))
 	for id := range want {
 		ids = append(ids, id)
@@ -252,6 +258,7 @@ func (h *Herder) scheduleTaskConfigRetry(c string, err error, now time.Time) {
 // reconfigureConnectorTasks writes new task configs for c when they differ
 // from what the config topic holds (Java's reconfigureConnector).
 func (h *Herder) reconfigureConnectorTasks(ctx context.Context, c string) error {
+	defer h.stages.begin("generating task configs for connector " + c)()
 	configs, err := h.worker.ConnectorTaskConfigs(ctx, c)
 	if err != nil {
 		if errors.Is(err, runtime.ErrConnectorNotRunning) {

@@ -36,6 +36,15 @@ type Config struct {
 	// ClientIDPrefix prefixes producer client ids (Java uses
 	// "connector-producer-<connector>-<task>").
 	ClientIDPrefix string
+	// Loggers, when set, returns the logger named name (Java's class
+	// names, e.g. org.apache.kafka.connect.runtime.WorkerSourceTask or a
+	// plugin's class) so operators can change levels per component
+	// (GET/PUT /admin/loggers). Unset: every logger derives from the
+	// worker's.
+	Loggers func(name string) zerolog.Logger
+	// TopicTracking is topic.tracking.enable: tasks record the topics
+	// they produce to in the status topic (KIP-558).
+	TopicTracking bool
 	// Worker-level converters; connectors may override them.
 	KeyConverter, ValueConverter, HeaderConverter ConverterConfig
 }
@@ -280,4 +289,19 @@ func (w *Worker) putStatus(s storage.Status, safe bool) {
 	} else {
 		w.statuses.Put(s)
 	}
+}
+
+// Names of the runtime's own loggers (Java's classes).
+const (
+	loggerWorkerConnector  = "org.apache.kafka.connect.runtime.WorkerConnector"
+	loggerWorkerSourceTask = "org.apache.kafka.connect.runtime.WorkerSourceTask"
+)
+
+// named returns the logger called name, or the worker's logger when the
+// worker has no logger registry.
+func (w *Worker) named(name string) zerolog.Logger {
+	if w.cfg.Loggers == nil || name == "" {
+		return w.log
+	}
+	return w.cfg.Loggers(name).With().Str("worker_id", w.cfg.WorkerID).Logger()
 }

@@ -35,6 +35,7 @@ type workerConnector struct {
 	conn     connect.Connector
 	events   ConnectorEvents
 	log      zerolog.Logger
+	plugLog  zerolog.Logger // the plugin's own logger, named after its class
 
 	targets chan storage.TargetState // capacity 1: the latest wins
 	quit    chan struct{}
@@ -62,7 +63,8 @@ func newWorkerConnector(w *Worker, name string, props map[string]string, setting
 		plugin:   plugin,
 		conn:     plugin.NewConnector(),
 		events:   events,
-		log:      w.log.With().Str("connector", name).Logger(),
+		log:      w.named(loggerWorkerConnector).With().Str("connector", name).Logger(),
+		plugLog:  w.named(plugin.Class).With().Str("connector", name).Logger(),
 		targets:  make(chan storage.TargetState, 1),
 		quit:     make(chan struct{}),
 		done:     make(chan struct{}),
@@ -261,7 +263,7 @@ func tooManyTasks(connector string, tasks, max int) error {
 		"future release of Kafka Connect.", connector, tasks, max, KeyTasksMaxEnforce)
 }
 
-func (c *connectorContext) Logger() zerolog.Logger { return c.wc.log }
+func (c *connectorContext) Logger() zerolog.Logger { return c.wc.plugLog }
 
 // trace renders an error for the status topic's trace field.
 func trace(err error) string {

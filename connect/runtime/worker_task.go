@@ -31,6 +31,7 @@ type workerTask struct {
 	task      connect.SourceTask
 	conv      *recordConverter
 	log       zerolog.Logger
+	plugLog   zerolog.Logger // the plugin's own logger, named after its task class
 
 	producer  sarama.AsyncProducer
 	submitted *submittedRecords
@@ -81,7 +82,8 @@ func newWorkerTask(w *Worker, id storage.ConnectorTaskID, connProps, taskProps m
 		settings:  settings,
 		task:      plugin.NewSourceTask(),
 		conv:      conv,
-		log:       w.log.With().Str("connector", id.Connector).Int("task", id.Task).Logger(),
+		log:       w.named(loggerWorkerSourceTask).With().Str("connector", id.Connector).Int("task", id.Task).Logger(),
+		plugLog:   w.named(plugin.TaskClass).With().Str("connector", id.Connector).Int("task", id.Task).Logger(),
 		submitted: newSubmittedRecords(),
 		targets:   make(chan storage.TargetState, 1),
 		quit:      make(chan struct{}),
@@ -354,6 +356,7 @@ func (t *workerTask) send(ctx context.Context, rec *connect.SourceRecord) error 
 // ackLoop drains producer acknowledgements until the producer is closed.
 func (t *workerTask) ackLoop() {
 	successes, errs := t.producer.Successes(), t.producer.Errors()
+	topics := newTopicTracker(t)
 	for successes != nil || errs != nil {
 		select {
 		case m, ok := <-successes:
@@ -364,6 +367,7 @@ func (t *workerTask) ackLoop() {
 			f := m.Metadata.(*inflight)
 			t.commitRecord(context.Background(), f.rec, &connect.RecordMetadata{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp})
 			t.submitted.ack(f.sub)
+			topics.sent(m.Topic)
 		case pe, ok := <-errs:
 			if !ok {
 				errs = nil
@@ -469,4 +473,4 @@ func (c *taskContext) Offsets() connect.OffsetReader {
 	return offsetReader{connector: c.t.id.Connector, store: c.t.w.offsets}
 }
 
-func (c *taskContext) Logger() zerolog.Logger { return c.t.log }
+func (c *taskContext) Logger() zerolog.Logger { return c.t.plugLog }

@@ -77,6 +77,10 @@ type Config struct {
 	AdvertisedListener        string
 	AccessControlAllowOrigin  string
 	AccessControlAllowMethods string
+	// ResponseHeaders are the rules of response.http.headers.config. The
+	// TLS settings are ListenerSSL and AdminListenerSSL (ssl.go), the
+	// basic authentication settings BasicAuth (basicauth.go).
+	ResponseHeaders []HeaderRule
 
 	TopicTrackingEnable     bool
 	TopicTrackingAllowReset bool
@@ -118,6 +122,13 @@ func Parse(props map[string]string) (*Config, error) {
 	problems = append(problems, checkListeners(Listeners, values[Listeners])...)
 	problems = append(problems, checkAdminListeners(values[AdminListeners])...)
 	problems = append(problems, checkInterWorker(values)...)
+	headers, err := ParseHeaderRules(strValue(values[ResponseHTTPHeaders]))
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	problems = append(problems, checkSSLPrefix(raw, ListenersHTTPSPrefix)...)
+	problems = append(problems, checkSSLPrefix(raw, AdminListenersHTTPSPrefix)...)
+	problems = append(problems, checkBasicAuth(values)...)
 	if len(problems) > 0 {
 		return nil, &Error{Problems: problems}
 	}
@@ -176,6 +187,7 @@ func Parse(props map[string]string) (*Config, error) {
 	c.AdvertisedListener = str(RestAdvertisedListener)
 	c.AccessControlAllowOrigin = str(AccessControlAllowOrigin)
 	c.AccessControlAllowMethods = str(AccessControlAllowMethods)
+	c.ResponseHeaders = headers
 
 	c.TopicTrackingEnable = boolean(TopicTrackingEnable)
 	c.TopicTrackingAllowReset = boolean(TopicTrackingAllowReset)
@@ -190,6 +202,7 @@ func Parse(props map[string]string) (*Config, error) {
 
 	c.unused = unusedKeys(raw, values)
 	c.warnings = append(c.warnings, internalConverterWarnings(raw)...)
+	c.warnings = append(c.warnings, c.restExtensionWarnings()...)
 	return c, nil
 }
 
@@ -230,6 +243,12 @@ func withPrefix(props map[string]string, prefix string) map[string]string {
 		}
 	}
 	return out
+}
+
+// strValue is a parsed STRING value, "" for null.
+func strValue(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 // millis converts a millisecond count to a Duration, saturating instead of

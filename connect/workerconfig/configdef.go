@@ -10,9 +10,10 @@ import (
 
 // ConfigDef returns the definition of the distributed worker's keys: the
 // keys Java's DistributedConfig defines (its WorkerConfig base, the REST
-// server keys and the group/client keys), with Connect's names, types,
-// defaults, importance, docs and validators. The SSL/SASL client keys are
-// left to kafkaclient, which validates them when clients are built.
+// server keys, the group/client keys and the client SSL keys), with
+// Connect's names, types, defaults, importance, docs and validators, plus
+// Ferry's own keys (PEM files, basic authentication). The SASL client keys
+// are left to kafkaclient, which validates them when clients are built.
 //
 // Each call returns a new ConfigDef, so callers may extend it.
 func ConfigDef() *connect.ConfigDef {
@@ -59,10 +60,13 @@ func ConfigDef() *connect.ConfigDef {
 	def(RestAdvertisedListener, connect.TypeStringConfig, nil, nil, low, docAdvertisedListener)
 	def(AccessControlAllowOrigin, connect.TypeStringConfig, "", nil, low, docAllowOrigin)
 	def(AccessControlAllowMethods, connect.TypeStringConfig, "", nil, low, docAllowMethods)
-	def(ResponseHTTPHeaders, connect.TypeStringConfig, "", nil, low, docResponseHeaders)
+	def(ResponseHTTPHeaders, connect.TypeStringConfig, "", nil, low, docResponseHeaders) // checked in Parse (Java's texts)
 	def(SSLClientAuth, connect.TypeStringConfig, "none", connect.In("required", "requested", "none"), low, docSSLClientAuth)
 	def(RestExtensionClasses, connect.TypeListConfig, "", nil, low, docRestExtensions)
 	def(AdminListeners, connect.TypeListConfig, nil, nil, low, docAdminListeners)
+	// Ferry's basic authentication keys (basicauth.go).
+	def(RestBasicAuthCredentialsFile, connect.TypeStringConfig, nil, nil, low, docBasicAuthCredentialsFile)
+	def(JAASConfigFile, connect.TypeStringConfig, nil, nil, low, docJAASConfig)
 
 	// DistributedConfig.config.
 	required(GroupID, connect.TypeStringConfig, high, docGroupID)
@@ -106,6 +110,9 @@ func ConfigDef() *connect.ConfigDef {
 	def(InterWorkerVerificationAlgos, connect.TypeListConfig, []string{DefaultHMACAlgorithm}, nil, low, docVerificationAlgos)
 	def(MetadataRecoveryStrategy, connect.TypeStringConfig, "none",
 		connect.InIgnoreCase("REBOOTSTRAP", "NONE"), low, docMetadataRecovery)
+	// ConfigDef.withClientSslSupport (ssl.go): the REST server's and the
+	// worker-to-worker client's TLS settings, and the Kafka clients'.
+	defineClientSSL(d)
 	return d
 }
 

@@ -8,9 +8,13 @@
 // configuration the way Java Connect answers them: the internal topics and
 // their extra settings, converter classes and their prefixed properties, the
 // Java client properties for internal and task clients, the REST listener
-// syntax (ParseListener, shared with the REST server), and the keys Java
-// knows that Ferry ignores. The advertised URL and worker id are computed by
-// the REST server once its listeners are bound.
+// syntax (ParseListener, shared with the REST server), the REST security
+// settings (TLS settings with Java's listeners.https. / admin.listeners.https.
+// all-or-nothing prefixes in ssl.go, response header rules in headers.go,
+// basic authentication and its JAAS file in basicauth.go and jaas.go), and
+// the keys Java knows that Ferry ignores. It reads no TLS material (the
+// REST server loads the files it names). The advertised URL and worker id
+// are computed by the REST server once its listeners are bound.
 //
 // Dependency rule: this package imports only connect (for ConfigDef), the
 // magiconair/properties reader and the standard library. It builds no Kafka

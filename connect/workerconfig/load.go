@@ -106,3 +106,7 @@ func dropTrailingBackslash(data []byte) []byte {
 	}
 	return data
 }
+
+// ParseProperties parses the content of a Java .properties file, as Load
+// does (the REST server reads its credentials file with it).
+func ParseProperties(data []byte) (map[string]string, error) { return parseProperties(data) }

@@ -9,20 +9,18 @@ import (
 
 // ignoredKeys are worker keys Java Connect acts on and Ferry accepts but does
 // not (no JVM plugin loading, no JMX metrics, no config providers, no
-// REST extensions, client tuning sarama does not expose). Keep this list in
+// REST extensions but the basic-auth one, client tuning sarama does not
+// expose; the ignored TLS keys are in ssl.go). Keep this list in
 // step with what the runtime implements.
 var ignoredKeys = map[string]bool{
 	PluginPath:               true,
 	PluginDiscovery:          true,
-	RestExtensionClasses:     true,
 	MetricReporters:          true,
 	MetricsSampleWindowMs:    true,
 	MetricsNumSamples:        true,
 	MetricsRecordingLevel:    true,
 	ConfigProviders:          true,
 	ClientDNSLookup:          true,
-	ResponseHTTPHeaders:      true,
-	SSLClientAuth:            true,
 	SendBufferBytes:          true,
 	ReceiveBufferBytes:       true,
 	ReconnectBackoffMs:       true,
@@ -37,8 +35,6 @@ var ignoredKeys = map[string]bool{
 var ignoredPrefixes = []string{
 	ConfigProviders + ".", // config.providers.<name>.class / .param.*
 	"metrics.context.",    // metrics reporter labels
-	"listeners.https.",    // REST server TLS (Jetty SslContextFactory)
-	"admin.listeners.https.",
 }
 
 // unusedKeys lists the keys set in props that Ferry ignores, sorted. An
@@ -57,6 +53,10 @@ func unusedKeys(props map[string]string, values connect.Values) []string {
 				break
 			}
 		}
+	}
+	out = append(out, unusedSSL(props)...)
+	if l, _ := values[RestExtensionClasses].([]string); hasOtherThan(l, BasicAuthExtensionClass) {
+		out = append(out, RestExtensionClasses)
 	}
 	if v, _ := values[ExactlyOnceSourceSupport].(string); v != "" && v != ExactlyOnceDisabled {
 		out = append(out, ExactlyOnceSourceSupport)
@@ -92,4 +92,14 @@ func internalConverterWarnings(props map[string]string) []string {
 		"set to false will be used. For more information, please visit " +
 		"https://kafka.apache.org/documentation/#upgrade and consult the upgrade notes" +
 		"for the 3.0 release."}
+}
+
+// hasOtherThan tells whether list holds an entry other than v.
+func hasOtherThan(list []string, v string) bool {
+	for _, x := range list {
+		if x != v {
+			return true
+		}
+	}
+	return false
 }

@@ -180,6 +180,14 @@ func TestWorkerWithUnreachableURLGetsWork(t *testing.T) {
 	createTopic(t, source.Addrs(), topic, 4)
 	p := clusterProps(target.Addrs(), testkit.UniqueName("unreachable"))
 	leader := startWorker(t, writeProps(t, p))
+	// The first member to join leads the group (and keeps leading while
+	// it stays); the connector is created through it, so it must lead.
+	testkit.Eventually(t, 60*time.Second, func() error {
+		if !strings.Contains(leader.output(), "joined the Connect group") {
+			return fmt.Errorf("first worker has not joined the group yet")
+		}
+		return nil
+	})
 	p["rest.advertised.host.name"] = "192.0.2.1" // TEST-NET-1: never routed
 	p["rest.advertised.port"] = "9"
 	hidden := startWorker(t, writeProps(t, p))

@@ -231,21 +231,25 @@ func observeStatuses(t *testing.T, url, name string) func() []string {
 
 // coveredWithDuplicates checks that dst holds every src record in order,
 // allowing a re-copied range (a rewind to an earlier source record), and
-// returns how many records were copied twice.
+// returns how many records were copied twice. The source itself may hold a
+// key twice (the test's producer retried a send whose first attempt had in
+// fact been written): such a key matches any of its source positions.
 func coveredWithDuplicates(src, dst []record) (int, error) {
-	index := make(map[string]int, len(src))
+	index := make(map[string][]int, len(src))
 	for i, r := range src {
-		index[string(r.Key)] = i
+		index[string(r.Key)] = append(index[string(r.Key)], i)
 	}
 	// next is the source record expected next; high is one past the
 	// furthest source record copied so far, so a record below it is a copy
 	// of one already in the target.
 	next, high, dups := 0, 0, 0
 	for i, r := range dst {
-		k, ok := index[string(r.Key)]
-		switch {
-		case !ok:
+		positions, ok := index[string(r.Key)]
+		if !ok {
 			return dups, fmt.Errorf("target record %d (key %q) is not in the source", i, r.Key)
+		}
+		k := matchPosition(positions, next)
+		switch {
 		case k == next:
 			if err := sameRecords(src[k:k+1], dst[i:i+1]); err != nil {
 				return dups, fmt.Errorf("target record %d: %v", i, err)
@@ -269,6 +273,21 @@ func coveredWithDuplicates(src, dst []record) (int, error) {
 	return dups, nil
 }
 
+// matchPosition picks, among a key's source positions (ascending), next if
+// present, else the last one before next (a rewind), else the first.
+func matchPosition(positions []int, next int) int {
+	best := positions[0]
+	for _, p := range positions {
+		if p == next {
+			return p
+		}
+		if p < next {
+			best = p
+		}
+	}
+	return best
+}
+
 func TestCoveredWithDuplicates(t *testing.T) {
 	rec := func(keys ...int) []record {
 		var out []record
@@ -289,6 +308,15 @@ func TestCoveredWithDuplicates(t *testing.T) {
 		{rec(0, 1, 3, 4), 0, true},
 		{rec(0, 1, 2), 0, true},
 		{rec(0, 9), 0, true},
+	}
+	// A source that holds key 2 twice (a retried send of the test's
+	// producer): the target copies both; nothing is skipped.
+	withDup := rec(0, 1, 2, 2, 3)
+	if dups, err := coveredWithDuplicates(withDup, rec(0, 1, 2, 2, 3)); err != nil || dups != 0 {
+		t.Errorf("duplicate source key: dups=%d err=%v; want 0, nil", dups, err)
+	}
+	if _, err := coveredWithDuplicates(withDup, rec(0, 1, 2, 3)); err == nil {
+		t.Error("a target missing one copy of a duplicated source key must fail")
 	}
 	for i, c := range cases {
 		dups, err := coveredWithDuplicates(src, c.dst)

@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/rs/zerolog"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"go.uber.org/fx"
+
+	"github.com/ferrykafka/ferry/connect/logging"
 )
 
 // EmbeddedOptions configure the embedded demo.
@@ -40,7 +41,8 @@ type demoClusters struct {
 	dataDir        string
 }
 
-func startDemoClusters(lc fx.Lifecycle, o EmbeddedOptions, log zerolog.Logger) (*demoClusters, error) {
+func startDemoClusters(lc fx.Lifecycle, o EmbeddedOptions, loggers *logging.Registry) (*demoClusters, error) {
+	log := loggers.Logger(logging.MirrorMaker)
 	dir, temp := o.DataDir, false
 	if dir == "" {
 		d, err := os.MkdirTemp("", "ferry-demo-")

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
+	"github.com/ferrykafka/ferry/connect/logging"
 )
 
 // progressInterval is how often the demo reports counts.
@@ -28,8 +29,8 @@ type demo struct {
 	wg     sync.WaitGroup
 }
 
-func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, log zerolog.Logger) *demo {
-	d := &demo{clusters: c, worker: w, rate: o.Rate, log: log.With().Str("component", "demo").Logger()}
+func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, loggers *logging.Registry) *demo {
+	d := &demo{clusters: c, worker: w, rate: o.Rate, log: loggers.Logger(logging.MirrorMaker).With().Str("component", "demo").Logger()}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
 			if err := d.createConnector(ctx); err != nil {

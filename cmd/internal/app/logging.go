@@ -15,7 +15,8 @@ type LogOptions struct {
 	// Format is "json" (one structured object per line) or "console"
 	// (human-readable); "" picks console on a terminal, json otherwise.
 	Format string
-	// Level is a zerolog level name (debug, info, warn, error).
+	// Level is a zerolog level name (trace, debug, info, warn, error): the
+	// root logger's initial level, which /admin/loggers can change.
 	Level string
 }
 
@@ -41,6 +42,9 @@ func NewLogger(w io.Writer, o LogOptions) (zerolog.Logger, error) {
 	// Millisecond timestamps (zerolog's default has whole seconds); the
 	// setting is process-wide, and this is the one place that sets it.
 	zerolog.TimeFieldFormat = "2006-01-02T15:04:05.000Z07:00"
+	// Levels are decided per logger (connect/logging); zerolog's global
+	// level, DEBUG by default, would hide TRACE events from all of them.
+	zerolog.SetGlobalLevel(zerolog.TraceLevel)
 	switch format {
 	case "json":
 	case "console":

@@ -14,6 +14,7 @@ import (
 	"github.com/ferrykafka/ferry/connect/group"
 	"github.com/ferrykafka/ferry/connect/herder"
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
+	"github.com/ferrykafka/ferry/connect/logging"
 	"github.com/ferrykafka/ferry/connect/runtime"
 	"github.com/ferrykafka/ferry/connect/workerconfig"
 	"github.com/ferrykafka/ferry/connectors/mirror"
@@ -38,6 +39,7 @@ type Worker struct {
 // (stores read to the end), then the REST server; on stop the reverse.
 var WorkerModule = fx.Options(
 	fx.Provide(
+		newLoggerRegistry,
 		parseWorkerConfig,
 		newRegistry,
 		newKafkaBase,
@@ -46,7 +48,8 @@ var WorkerModule = fx.Options(
 	),
 )
 
-func parseWorkerConfig(props WorkerProps, log zerolog.Logger) (*workerconfig.Config, error) {
+func parseWorkerConfig(props WorkerProps, loggers *logging.Registry) (*workerconfig.Config, error) {
+	log := loggers.Logger(logging.AbstractConfig)
 	cfg, err := workerconfig.Parse(props)
 	if err != nil {
 		return nil, err
@@ -81,13 +84,21 @@ func newKafkaBase(cfg *workerconfig.Config) (*kafkaclient.Config, error) {
 
 // newRESTServer binds the REST listeners at once: the worker id is the
 // advertised host:port, which is only known after binding (port 0).
-func newRESTServer(lc fx.Lifecycle, cfg *workerconfig.Config, log zerolog.Logger) (*rest.Server, error) {
+func newRESTServer(lc fx.Lifecycle, cfg *workerconfig.Config, loggers *logging.Registry) (*rest.Server, error) {
 	srv, err := rest.New(rest.Config{
 		Listeners:          cfg.Listeners,
 		AdvertisedHostName: cfg.AdvertisedHostName,
 		AdvertisedPort:     cfg.AdvertisedPort,
 		AdvertisedListener: cfg.AdvertisedListener,
-	}, nil, log)
+		AdminListeners:     cfg.AdminListeners,
+		TLS:                cfg.ListenerSSL(),
+		AdminTLS:           cfg.AdminListenerSSL(),
+		AllowOrigin:        cfg.AccessControlAllowOrigin,
+		AllowMethods:       cfg.AccessControlAllowMethods,
+		ResponseHeaders:    cfg.Props[workerconfig.ResponseHTTPHeaders],
+		BasicAuth:          cfg.BasicAuth(),
+		Loggers:            restLoggers{loggers},
+	}, nil, loggers.Logger(logging.RestServer))
 	if err != nil {
 		return nil, err
 	}
@@ -109,32 +120,36 @@ func workerIDOf(advertised string) (string, error) {
 	return u.Host, nil
 }
 
-func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config, srv *rest.Server, registry *connect.Registry, log zerolog.Logger) (*Worker, error) {
+func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config, srv *rest.Server, registry *connect.Registry, loggers *logging.Registry) (*Worker, error) {
 	id, err := workerIDOf(srv.AdvertisedURL())
 	if err != nil {
 		return nil, err
 	}
-	log = log.With().Str("worker_id", id).Logger()
+	// Each component logs through the logger named after its Java class.
+	named := func(name string) zerolog.Logger {
+		return loggers.Logger(name).With().Str("worker_id", id).Logger()
+	}
+	log := named(logging.ConnectDistributed)
 	clusterID, err := fetchClusterID(context.Background(), kc)
 	if err != nil {
 		return nil, err
 	}
-	opts := func(t workerconfig.Topic) kafkastore.Options {
+	opts := func(t workerconfig.Topic, logger string) kafkastore.Options {
 		return kafkastore.Options{
 			Brokers: kc.Brokers, Sarama: kc.Sarama, Topic: t.Name, Partitions: t.Partitions,
 			ReplicationFactor: t.ReplicationFactor, TopicConfigs: t.Settings,
-			GroupID: cfg.GroupID, ClientID: cfg.ClientID, Logger: log,
+			GroupID: cfg.GroupID, ClientID: cfg.ClientID, Logger: named(logger),
 		}
 	}
-	configs, err := kafkastore.NewConfigStore(opts(cfg.ConfigTopic))
+	configs, err := kafkastore.NewConfigStore(opts(cfg.ConfigTopic, logging.KafkaConfigBackingStore))
 	if err != nil {
 		return nil, err
 	}
-	offsets, err := kafkastore.NewOffsetStore(opts(cfg.OffsetTopic))
+	offsets, err := kafkastore.NewOffsetStore(opts(cfg.OffsetTopic, logging.KafkaOffsetBackingStore))
 	if err != nil {
 		return nil, err
 	}
-	statuses, err := kafkastore.NewStatusStore(opts(cfg.StatusTopic))
+	statuses, err := kafkastore.NewStatusStore(opts(cfg.StatusTopic, logging.KafkaStatusBackingStore))
 	if err != nil {
 		return nil, err
 	}
@@ -143,11 +158,13 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		OffsetFlushInterval: cfg.OffsetFlushInterval,
 		OffsetFlushTimeout:  cfg.OffsetFlushTimeout,
 		TaskShutdownTimeout: cfg.TaskShutdownTimeout,
+		Loggers:             loggers.Logger,
+		TopicTracking:       cfg.TopicTrackingEnable,
 		ProducerProps:       cfg.TaskClientProps(workerconfig.RoleProducer),
 		KeyConverter:        runtime.ConverterConfig{Class: cfg.KeyConverter.Class, Props: cfg.KeyConverter.Props},
 		ValueConverter:      runtime.ConverterConfig{Class: cfg.ValueConverter.Class, Props: cfg.ValueConverter.Props},
 		HeaderConverter:     runtime.ConverterConfig{Class: cfg.HeaderConverter.Class, Props: cfg.HeaderConverter.Props},
-	}, registry, offsets, statuses, log)
+	}, registry, offsets, statuses, named(logging.Worker))
 	var h *herder.Herder
 	member, err := group.NewMember(group.MemberConfig{
 		GroupID:           cfg.GroupID,
@@ -159,10 +176,11 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		HeartbeatInterval: cfg.HeartbeatInterval,
 		Protocols:         herder.Protocols(cfg.ConnectProtocol),
 		Wake:              func() { h.Wake() },
-	}, log.With().Str("group_id", cfg.GroupID).Logger())
+	}, named(logging.WorkerCoordinator).With().Str("group_id", cfg.GroupID).Logger())
 	if err != nil {
 		return nil, fmt.Errorf("group membership: %w", err)
 	}
+	herderLog := named(logging.DistributedHerder)
 	h = herder.New(herder.Config{
 		WorkerID:                   id,
 		KafkaClusterID:             clusterID,
@@ -176,7 +194,10 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		KeyTTL:                     cfg.InterWorkerKeyTTL,
 		SignatureAlgorithm:         cfg.InterWorkerSignatureAlgorithm,
 		VerificationAlgorithms:     cfg.InterWorkerVerificationAlgorithms,
-	}, registry, w, configs, offsets, statuses, log, herder.WithGroupMember(member))
+		TopicTracking:              cfg.TopicTrackingEnable,
+		TopicTrackingAllowReset:    cfg.TopicTrackingAllowReset,
+	}, registry, w, configs, offsets, statuses, herderLog, herder.WithGroupMember(member), herder.WithHTTPClient(srv.HTTPClient()),
+		herder.WithLoggerLevels(clusterLoggerLevels(loggers, herderLog)))
 	srv.SetHerder(h)
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {

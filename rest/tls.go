@@ -1,0 +1,433 @@
+package rest
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/youmark/pkcs8"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/ferrykafka/ferry/connect/workerconfig"
+)
+
+// TLS for https listeners and for the client workers call each other with,
+// from Connect's ssl.* settings (see docs/security.md):
+//
+//   - the certificate and key: Ferry's ssl.certificate.location and
+//     ssl.key.location PEM files; or ssl.keystore.type=PEM with
+//     ssl.keystore.location (one PEM file with the key and the chain) or
+//     ssl.keystore.certificate.chain and ssl.keystore.key inline; or a
+//     PKCS12 key store (ssl.keystore.type=PKCS12, or JKS naming a file
+//     that is PKCS12, which Java reads too). ssl.key.password decrypts an
+//     encrypted PKCS#8 PEM key; ssl.keystore.password opens a PKCS12 file.
+//     JKS files are refused with how to convert them.
+//   - trusted certificates: ssl.truststore.certificates or a PEM, PKCS12
+//     (or JKS-typed PKCS12) ssl.truststore.location; none means the
+//     system's roots, as the JVM's cacerts for Java.
+//   - ssl.client.auth (none, requested, required), ssl.enabled.protocols
+//     (the lowest to the highest version named), ssl.cipher.suites (IANA
+//     names, TLS 1.2 and older; Go picks TLS 1.3's suites itself) and, for
+//     the client, ssl.endpoint.identification.algorithm ("" keeps checking
+//     the chain but not the host name).
+//
+// Errors name the key as it was written (with its listeners.https. or
+// admin.listeners.https. prefix) and never a password or key.
+
+// serverTLSConfig is the configuration of an https listener.
+func serverTLSConfig(s workerconfig.SSLSettings) (*tls.Config, error) {
+	cert, err := loadKeyPair(s)
+	if err != nil {
+		return nil, err
+	}
+	if cert == nil {
+		return nil, fmt.Errorf("no certificate for the https listener: set %s and %s, or %s (or %s and %s with %s=PEM)",
+			s.Key(workerconfig.SSLCertificateLocation), s.Key(workerconfig.SSLKeyLocation),
+			s.Key(workerconfig.SSLKeystoreLocation), s.Key(workerconfig.SSLKeystoreCertificateChain),
+			s.Key(workerconfig.SSLKeystoreKey), s.Key(workerconfig.SSLKeystoreType))
+	}
+	tc, err := baseTLSConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	tc.Certificates = []tls.Certificate{*cert}
+	pool, err := loadTrustPool(s)
+	if err != nil {
+		return nil, err
+	}
+	tc.ClientCAs = pool // nil: the system's roots
+	switch s.ClientAuth {
+	case "required":
+		tc.ClientAuth = tls.RequireAndVerifyClientCert
+	case "requested":
+		tc.ClientAuth = tls.VerifyClientCertIfGiven
+	default:
+		tc.ClientAuth = tls.NoClientCert
+	}
+	return tc, nil
+}
+
+// clientTLSConfig is the configuration of the client that forwards
+// requests and sends internal requests to other workers over https
+// (Java's RestClient with SSLUtils.createClientSideSslContextFactory):
+// it trusts the trust store and presents the key store's certificate when
+// the other worker asks for one.
+func clientTLSConfig(s workerconfig.SSLSettings) (*tls.Config, error) {
+	tc, err := baseTLSConfig(s)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := loadKeyPair(s)
+	if err != nil {
+		return nil, err
+	}
+	if cert != nil {
+		tc.Certificates = []tls.Certificate{*cert}
+	}
+	pool, err := loadTrustPool(s)
+	if err != nil {
+		return nil, err
+	}
+	tc.RootCAs = pool
+	if strings.TrimSpace(s.EndpointIdentificationAlgorithm) == "" {
+		// Check the chain but not the host name, as Java does without
+		// an endpoint identification algorithm.
+		tc.InsecureSkipVerify = true
+		tc.VerifyConnection = func(cs tls.ConnectionState) error { return verifyChain(cs, pool) }
+	}
+	return tc, nil
+}
+
+// verifyChain checks a server's certificate chain against roots (nil: the
+// system's) without checking its host name.
+func verifyChain(cs tls.ConnectionState, roots *x509.CertPool) error {
+	if len(cs.PeerCertificates) == 0 {
+		return errors.New("the server sent no certificate")
+	}
+	inter := x509.NewCertPool()
+	for _, c := range cs.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
+	return err
+}
+
+// baseTLSConfig holds what servers and clients share: versions and cipher
+// suites.
+func baseTLSConfig(s workerconfig.SSLSettings) (*tls.Config, error) {
+	tc := &tls.Config{}
+	protocols := s.EnabledProtocols
+	if protocols == nil {
+		protocols = strings.Split(workerconfig.DefaultSSLEnabledProtocols, ",")
+	}
+	lo, hi, err := tlsVersions(protocols)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Key(workerconfig.SSLEnabledProtocols), err)
+	}
+	tc.MinVersion, tc.MaxVersion = lo, hi
+	if s.CipherSuites != nil {
+		ids, err := cipherSuites(s.CipherSuites)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Key(workerconfig.SSLCipherSuites), err)
+		}
+		tc.CipherSuites = ids
+	}
+	return tc, nil
+}
+
+// tlsVersions maps Java's protocol names to the lowest and highest TLS
+// versions among them (Go enables a range, not a set).
+func tlsVersions(names []string) (lo, hi uint16, err error) {
+	versions := map[string]uint16{"TLSV1": tls.VersionTLS10, "TLSV1.1": tls.VersionTLS11,
+		"TLSV1.2": tls.VersionTLS12, "TLSV1.3": tls.VersionTLS13}
+	for _, n := range names {
+		v, ok := versions[strings.ToUpper(strings.TrimSpace(n))]
+		if !ok {
+			return 0, 0, fmt.Errorf("unsupported protocol %q (supported: TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)", n)
+		}
+		if lo == 0 || v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	if lo == 0 {
+		return 0, 0, errors.New("no protocol enabled")
+	}
+	return lo, hi, nil
+}
+
+// cipherSuites maps IANA cipher suite names (Java's and Go's names agree)
+// to Go's ids. TLS 1.3 suites are accepted and left to Go.
+func cipherSuites(names []string) ([]uint16, error) {
+	byName := map[string]uint16{}
+	for _, cs := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		byName[cs.Name] = cs.ID
+	}
+	var ids []uint16
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		switch n {
+		case "":
+			continue
+		case "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256":
+			continue
+		}
+		id, ok := byName[n]
+		if !ok {
+			return nil, fmt.Errorf("unsupported cipher suite %q", n)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// loadKeyPair returns the configured certificate and key, or nil when
+// none is configured.
+func loadKeyPair(s workerconfig.SSLSettings) (*tls.Certificate, error) {
+	k := s.Key
+	ferryFiles := s.CertificateLocation != "" || s.KeyLocation != ""
+	inline := s.KeystoreKey.Value() != "" || s.KeystoreCertificateChain.Value() != ""
+	store := s.KeystoreLocation != ""
+	sources := 0
+	for _, set := range []bool{ferryFiles, inline, store} {
+		if set {
+			sources++
+		}
+	}
+	if sources > 1 {
+		return nil, fmt.Errorf("set only one of %s and %s, %s, or %s and %s",
+			k(workerconfig.SSLCertificateLocation), k(workerconfig.SSLKeyLocation), k(workerconfig.SSLKeystoreLocation),
+			k(workerconfig.SSLKeystoreCertificateChain), k(workerconfig.SSLKeystoreKey))
+	}
+	switch {
+	case ferryFiles:
+		if s.CertificateLocation == "" || s.KeyLocation == "" {
+			return nil, fmt.Errorf("%s and %s must be set together", k(workerconfig.SSLCertificateLocation), k(workerconfig.SSLKeyLocation))
+		}
+		chain, err := readFile(k(workerconfig.SSLCertificateLocation), s.CertificateLocation)
+		if err != nil {
+			return nil, err
+		}
+		key, err := readFile(k(workerconfig.SSLKeyLocation), s.KeyLocation)
+		if err != nil {
+			return nil, err
+		}
+		return pemKeyPair(chain, key, s.KeyPassword.Value(), k(workerconfig.SSLCertificateLocation), k(workerconfig.SSLKeyLocation))
+	case inline:
+		// Kafka's DefaultSslEngineFactory rules for PEM key stores.
+		switch {
+		case !strings.EqualFold(s.KeystoreType, "PEM"):
+			return nil, fmt.Errorf("%s can be specified only for PEM, but %s is %s", k(workerconfig.SSLKeystoreKey),
+				k(workerconfig.SSLKeystoreType), s.KeystoreType)
+		case s.KeystoreKey.Value() == "":
+			return nil, fmt.Errorf("%s is specified, but %s is not", k(workerconfig.SSLKeystoreCertificateChain), k(workerconfig.SSLKeystoreKey))
+		case s.KeystoreCertificateChain.Value() == "":
+			return nil, fmt.Errorf("%s is specified, but %s is not", k(workerconfig.SSLKeystoreKey), k(workerconfig.SSLKeystoreCertificateChain))
+		case s.KeystorePassword.Value() != "":
+			return nil, fmt.Errorf("%s cannot be specified with PEM format, only %s may be specified",
+				k(workerconfig.SSLKeystorePassword), k(workerconfig.SSLKeyPassword))
+		}
+		return pemKeyPair([]byte(s.KeystoreCertificateChain.Value()), []byte(s.KeystoreKey.Value()), s.KeyPassword.Value(),
+			k(workerconfig.SSLKeystoreCertificateChain), k(workerconfig.SSLKeystoreKey))
+	case store:
+		name := k(workerconfig.SSLKeystoreLocation)
+		data, err := readFile(name, s.KeystoreLocation)
+		if err != nil {
+			return nil, err
+		}
+		format, err := storeFormat(s.KeystoreType, data, k(workerconfig.SSLKeystoreType), name)
+		if err != nil {
+			return nil, err
+		}
+		if format == "PEM" {
+			if s.KeystorePassword.Value() != "" {
+				return nil, fmt.Errorf("%s cannot be specified with PEM format, only %s may be specified",
+					k(workerconfig.SSLKeystorePassword), k(workerconfig.SSLKeyPassword))
+			}
+			return pemKeyPair(data, data, s.KeyPassword.Value(), name, name)
+		}
+		key, leaf, cas, err := pkcs12.DecodeChain(data, s.KeystorePassword.Value())
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading the PKCS12 key store (with %s): %w", name, k(workerconfig.SSLKeystorePassword), err)
+		}
+		cert := &tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
+		for _, c := range cas {
+			cert.Certificate = append(cert.Certificate, c.Raw)
+		}
+		return cert, nil
+	}
+	return nil, nil
+}
+
+// storeFormat decides how to read a key or trust store file declared as
+// typ: PEM, PKCS12, or JKS, which Java (like keytool since Java 9) also
+// uses for files that are in fact PKCS12. A real JKS file is refused.
+func storeFormat(typ string, data []byte, typeKey, locationKey string) (string, error) {
+	isPEM := bytes.Contains(data, []byte("-----BEGIN "))
+	switch strings.ToUpper(strings.TrimSpace(typ)) {
+	case "PEM":
+		if !isPEM {
+			return "", fmt.Errorf("%s: not a PEM file, but %s is PEM", locationKey, typeKey)
+		}
+		return "PEM", nil
+	case "PKCS12":
+		return "PKCS12", nil
+	case "JKS", "": // Java's default type
+		switch {
+		case bytes.HasPrefix(data, []byte{0xfe, 0xed, 0xfe, 0xed}):
+			return "", fmt.Errorf("%s is a JKS key store, which Ferry cannot read: convert it to PKCS12 "+
+				"(keytool -importkeystore -srckeystore FILE.jks -destkeystore FILE.p12 -deststoretype PKCS12) "+
+				"and set %s=PKCS12, or to PEM files", locationKey, typeKey)
+		case isPEM:
+			return "", fmt.Errorf("%s is a PEM file: set %s=PEM", locationKey, typeKey)
+		}
+		return "PKCS12", nil
+	default:
+		return "", fmt.Errorf("%s %q is not supported: use PEM, PKCS12 or JKS (PKCS12 files only)", typeKey, typ)
+	}
+}
+
+// pemKeyPair reads a PEM certificate chain (leaf first) and a PEM private
+// key, decrypting an encrypted PKCS#8 key with password.
+func pemKeyPair(chainPEM, keyPEM []byte, password, chainKey, keyKey string) (*tls.Certificate, error) {
+	cert := &tls.Certificate{}
+	for rest := chainPEM; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type == "CERTIFICATE" {
+			cert.Certificate = append(cert.Certificate, b.Bytes)
+		}
+	}
+	if len(cert.Certificate) == 0 {
+		return nil, fmt.Errorf("%s: no PEM certificate found", chainKey)
+	}
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", chainKey, err)
+	}
+	cert.Leaf = leaf
+	key, err := pemPrivateKey(keyPEM, password, keyKey)
+	if err != nil {
+		return nil, err
+	}
+	cert.PrivateKey = key
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("%s: unsupported private key type %T", keyKey, key)
+	}
+	if pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(leaf.PublicKey) {
+		return nil, fmt.Errorf("%s: the private key does not match the certificate of %s", keyKey, chainKey)
+	}
+	return cert, nil
+}
+
+// pemPrivateKey finds the private key in PEM data.
+func pemPrivateKey(data []byte, password, keyKey string) (crypto.PrivateKey, error) {
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			return nil, fmt.Errorf("%s: no PEM private key found", keyKey)
+		}
+		if _, legacy := b.Headers["Proc-Type"]; legacy {
+			return nil, fmt.Errorf("%s: keys encrypted in the legacy OpenSSL format are not supported: "+
+				"convert it to an encrypted PKCS#8 key (openssl pkcs8 -topk8 -v2 aes-256-cbc)", keyKey)
+		}
+		var key any
+		var err error
+		switch b.Type {
+		case "PRIVATE KEY":
+			key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
+		case "RSA PRIVATE KEY":
+			key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
+		case "EC PRIVATE KEY":
+			key, err = x509.ParseECPrivateKey(b.Bytes)
+		case "ENCRYPTED PRIVATE KEY":
+			if password == "" {
+				return nil, fmt.Errorf("%s: the key is encrypted; set ssl.key.password", keyKey)
+			}
+			key, err = pkcs8.ParsePKCS8PrivateKey(b.Bytes, []byte(password))
+			if err != nil {
+				// The library's text may say why; it never holds the password.
+				return nil, fmt.Errorf("%s: cannot decrypt the key with ssl.key.password: %w", keyKey, err)
+			}
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", keyKey, err)
+		}
+		return key, nil
+	}
+}
+
+// loadTrustPool returns the trusted certificates, or nil (the system's
+// roots) when none are configured.
+func loadTrustPool(s workerconfig.SSLSettings) (*x509.CertPool, error) {
+	k := s.Key
+	inline := s.TruststoreCertificates.Value()
+	switch {
+	case inline != "" && s.TruststoreLocation != "":
+		return nil, fmt.Errorf("set only one of %s and %s", k(workerconfig.SSLTruststoreCertificates), k(workerconfig.SSLTruststoreLocation))
+	case inline != "":
+		if !strings.EqualFold(s.TruststoreType, "PEM") {
+			return nil, fmt.Errorf("%s can be specified only for PEM, but %s is %s", k(workerconfig.SSLTruststoreCertificates),
+				k(workerconfig.SSLTruststoreType), s.TruststoreType)
+		}
+		return pemPool([]byte(inline), k(workerconfig.SSLTruststoreCertificates))
+	case s.TruststoreLocation != "":
+		name := k(workerconfig.SSLTruststoreLocation)
+		data, err := readFile(name, s.TruststoreLocation)
+		if err != nil {
+			return nil, err
+		}
+		format, err := storeFormat(s.TruststoreType, data, k(workerconfig.SSLTruststoreType), name)
+		if err != nil {
+			return nil, err
+		}
+		if format == "PEM" {
+			return pemPool(data, name)
+		}
+		certs, err := pkcs12.DecodeTrustStore(data, s.TruststorePassword.Value())
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading the PKCS12 trust store (with %s): %w", name, k(workerconfig.SSLTruststorePassword), err)
+		}
+		if len(certs) == 0 {
+			return nil, fmt.Errorf("%s: no trusted certificate found", name)
+		}
+		pool := x509.NewCertPool()
+		for _, c := range certs {
+			pool.AddCert(c)
+		}
+		return pool, nil
+	}
+	return nil, nil
+}
+
+func pemPool(data []byte, key string) (*x509.CertPool, error) {
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s: no PEM certificate found", key)
+	}
+	return pool, nil
+}
+
+// readFile reads a file named by a worker property.
+func readFile(key, path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	return data, nil
+}
