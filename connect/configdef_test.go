@@ -113,11 +113,11 @@ func TestConfigInfosJSON(t *testing.T) {
 	}
 	want := `{"name":"org.example.C","error_count":2,"groups":["Common"],"configs":[` +
 		`{"definition":null,"value":{"name":"extra","value":"v","recommended_values":[],"errors":["unknown"],"visible":true}},` +
-		`{"definition":{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":"The name.","group":"Common","order":1,"width":"MEDIUM","display_name":"Connector name","dependents":[]},` +
+		`{"definition":{"name":"name","type":"STRING","required":true,"default_value":null,"importance":"HIGH","documentation":"The name.","group":"Common","order_in_group":1,"width":"MEDIUM","display_name":"Connector name","dependents":[]},` +
 		`"value":{"name":"name","value":null,"recommended_values":[],"errors":["Missing required configuration \"name\" which has no default value."],"visible":true}},` +
-		`{"definition":{"name":"topics","type":"LIST","required":false,"default_value":"a,b","importance":"MEDIUM","documentation":"Topics.","group":null,"order":-1,"width":"NONE","display_name":"topics","dependents":[]},` +
+		`{"definition":{"name":"topics","type":"LIST","required":false,"default_value":"a,b","importance":"MEDIUM","documentation":"Topics.","group":null,"order_in_group":-1,"width":"NONE","display_name":"topics","dependents":[]},` +
 		`"value":{"name":"topics","value":"a,b","recommended_values":[],"errors":[],"visible":true}},` +
-		`{"definition":{"name":"secret","type":"PASSWORD","required":false,"default_value":null,"importance":"MEDIUM","documentation":"Secret.","group":null,"order":-1,"width":"NONE","display_name":"secret","dependents":[]},` +
+		`{"definition":{"name":"secret","type":"PASSWORD","required":false,"default_value":null,"importance":"MEDIUM","documentation":"Secret.","group":null,"order_in_group":-1,"width":"NONE","display_name":"secret","dependents":[]},` +
 		`"value":{"name":"secret","value":"[hidden]","recommended_values":[],"errors":[],"visible":true}}]}`
 	if string(b) != want {
 		t.Errorf("ConfigInfos JSON =\n%s\nwant\n%s", b, want)

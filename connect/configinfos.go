@@ -15,8 +15,9 @@ type ConfigInfo struct {
 	Value      *ConfigValueInfo `json:"value"`
 }
 
-// ConfigKeyInfo is the JSON form of a ConfigKey (Connect emits "order", not
-// "order_in_group").
+// ConfigKeyInfo is the JSON form of a ConfigKey. Connect 4.x writes the
+// order as "order_in_group" (the entity became a Java record; 3.x wrote
+// "order").
 type ConfigKeyInfo struct {
 	Name          string   `json:"name"`
 	Type          string   `json:"type"`
@@ -25,7 +26,7 @@ type ConfigKeyInfo struct {
 	Importance    string   `json:"importance"`
 	Documentation string   `json:"documentation"`
 	Group         *string  `json:"group"`
-	Order         int      `json:"order"`
+	Order         int      `json:"order_in_group"`
 	Width         string   `json:"width"`
 	DisplayName   string   `json:"display_name"`
 	Dependents    []string `json:"dependents"`

@@ -171,7 +171,7 @@ func TestCreateConnectorBadBodies(t *testing.T) {
 		{"not json", `name=c`,
 			"Unrecognized token 'name': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at " + src + "line: 1, column: 5]"},
 		{"truncated", "{\"name\":\"c\",\n \"config\": {",
-			"Unexpected end-of-input: expected close marker for Object (start marker at " + src + "line: 2, column: 12])\n at " + src + "line: 2, column: 12]" +
+			"Unexpected end-of-input: expected close marker for Object (start marker at " + src + "line: 2, column: 12])\n at " + src + "line: 2, column: 13]" +
 				" (through reference chain: org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest[\"config\"])"},
 		{"unknown field", `{"name":"c","connector.class":"X","config":{}}`,
 			"Unrecognized field \"connector.class\" (class org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest), " +

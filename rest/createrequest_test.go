@@ -20,7 +20,7 @@ const chain = " (through reference chain: org.apache.kafka.connect.runtime.rest.
 
 // Jackson's texts for bodies it cannot bind to CreateConnectorRequest.
 var decodeErrorCases = []struct{ body, msg string }{
-	{`{`, "Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])" + at + "line: 1, column: 1]"},
+	{`{`, "Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1])" + at + "line: 1, column: 2]"},
 	{`{"foo": }`, "Unexpected character ('}' (code 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')" + at + "line: 1, column: 9]"},
 	{`not valid json`, "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')" + at + "line: 1, column: 4]"},
 	{`"x"`, "Cannot construct instance of `org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest` (although at least one Creator exists): no String-argument constructor/factory method to deserialize from String value ('x')" + at + "line: 1, column: 1]"},
@@ -52,7 +52,7 @@ var decodeErrorCases = []struct{ body, msg string }{
 	{"{\"name\":\"a\tb\"}", "Illegal unquoted character ((CTRL-CHAR, code 9)): has to be escaped using backslash to be included in string value" + at + "line: 1, column: 11]" + chain + "[\"name\"])"},
 	{`{"name":"a\x"}`, "Unrecognized character escape 'x' (code 120)" + at + "line: 1, column: 12]" + chain + "[\"name\"])"},
 	{`{"name":"\u12G4"}`, "Unexpected character ('G' (code 71)): expected a hex-digit for character escape sequence" + at + "line: 1, column: 14]" + chain + "[\"name\"])"},
-	{`{"name":"abc`, "Unexpected end-of-input: was expecting closing quote for a string value" + at + "line: 1, column: 12]" + chain + "[\"name\"])"},
+	{`{"name":"abc`, "Unexpected end-of-input: was expecting closing quote for a string value" + at + "line: 1, column: 13]" + chain + "[\"name\"])"},
 	{"{\"name\":\"\xff\"}", "Invalid UTF-8 start byte 0xff" + at + "line: 1, column: 10]" + chain + "[\"name\"])"},
 	{"{\"name\":\"\xc3(\"}", "Invalid UTF-8 middle byte 0x28" + at + "line: 1, column: 11]" + chain + "[\"name\"])"},
 	{`{"name":{}}`, "Cannot deserialize value of type `java.lang.String` from Object value (token `JsonToken.START_OBJECT`)" + at + "line: 1, column: 9]" + chain + "[\"name\"])"},

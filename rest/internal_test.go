@@ -152,7 +152,7 @@ func TestPutTaskConfigsBadBodies(t *testing.T) {
 			src + "line: 1, column: 2] (through reference chain: java.util.ArrayList[0])"},
 		{`[{},{"k":{}}]`, "Cannot deserialize value of type `java.lang.String` from Object value (token `JsonToken.START_OBJECT`)\n" +
 			src + "line: 1, column: 10] (through reference chain: java.util.ArrayList[1]->java.util.LinkedHashMap[\"k\"])"},
-		{"[{},", "Unexpected end-of-input within/between Array entries\n" + src + "line: 1, column: 4] (through reference chain: java.util.ArrayList[1])"},
+		{"[{},", "Unexpected end-of-input within/between Array entries\n" + src + "line: 1, column: 5] (through reference chain: java.util.ArrayList[1])"},
 		{"[{}, null]", "Task configuration 1 is null"},
 	} {
 		expect(t, call(t, s, "POST", "/connectors/c/tasks", tc.body), 400, errorBody(400, tc.msg))

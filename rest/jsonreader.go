@@ -18,7 +18,8 @@ import (
 //   - after a field name the value token is read at once and held back;
 //   - parsing stops after the root value: trailing bytes are never read
 //     (Jackson's FAIL_ON_TRAILING_TOKENS is off in Connect);
-//   - columns count bytes, 1-based, and point at the last byte consumed;
+//   - columns count bytes, 1-based, and point at the last byte consumed
+//     (one past it at the end of the input, as Jackson 2.21 reports it);
 //   - nesting deeper than 1000 levels is rejected.
 type jsonReader struct {
 	in       []byte
@@ -135,8 +136,12 @@ func (r *jsonReader) fail(format string, args ...any) error {
 	return &jacksonError{msg: fmt.Sprintf(format, args...), loc: r.loc()}
 }
 
+// failEOF reports running out of input. Jackson 2.21 (what Java Connect
+// 4.3 ships) places it one past the last byte.
 func (r *jsonReader) failEOF(suffix string) error {
-	return r.fail("Unexpected end-of-input%s", suffix)
+	loc := r.loc()
+	loc.col++
+	return &jacksonError{msg: "Unexpected end-of-input" + suffix, loc: loc}
 }
 
 func (r *jsonReader) unexpectedChar(c rune, comment string) error {

@@ -146,7 +146,13 @@ type Status struct {
 	Trace      string
 	WorkerID   string
 	Generation int32
+	// Version is the version of the plugin instance that reported the
+	// status (Kafka 4.1+, KIP-891), "" when unknown.
+	Version string
 }
+
+// WithVersion returns s with its plugin version set.
+func (s Status) WithVersion(v string) Status { s.Version = v; return s }
 
 // ConnectorStatus builds a connector's status.
 func ConnectorStatus(connector string, state State, trace, workerID string, generation int32) Status {

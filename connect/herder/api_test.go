@@ -314,8 +314,11 @@ func TestPluginsAndPluginConfig(t *testing.T) {
 	for i, k := range keys {
 		names[i] = k.Name
 	}
-	if names[0] != keyTopic || !slices.Contains(names, "tasks.max") || slices.Index(names, "name") < slices.Index(names, keyRecords) {
-		t.Errorf("plugin config keys %v: want the plugin's own keys first, then the framework's", names)
+	// Connect 4.x's order: framework (Common .. Error Handling), the
+	// plugin's keys, then the source-connector keys.
+	if names[0] != "name" || slices.Index(names, "errors.log.include.messages") > slices.Index(names, keyTopic) ||
+		slices.Index(names, keyRecords) > slices.Index(names, "topic.creation.groups") || names[len(names)-1] != "offsets.storage.topic" {
+		t.Errorf("plugin config keys %v: want framework keys, the plugin's own, then the source-connector keys", names)
 	}
 	if _, err := x.herder.ConnectorPluginConfig(x.ctx(), "StringConverter"); err != nil {
 		t.Errorf("converter config: %v", err)
@@ -370,7 +373,13 @@ func TestHealthAndClusterLoggerLevel(t *testing.T) {
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel2()
 	st := x.herder.Health(ctx2)
+	ctx3, cancel3 := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel3()
+	timeoutErr := x.herder.DeleteConnector(ctx3, "c")
 	close(release)
+	if timeoutErr == nil || !strings.HasPrefix(timeoutErr.Error(), "Request timed out. The worker is currently testing a stuck loop, which began at ") {
+		t.Errorf("a request to a stuck loop: %v; want Java's timeout text with the stage", timeoutErr)
+	}
 	if st.Status != entities.HealthUnhealthy || !strings.Contains(st.Message, "The worker is currently testing a stuck loop, which began at ") {
 		t.Errorf("stuck loop: %+v", st)
 	}

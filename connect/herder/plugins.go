@@ -61,21 +61,40 @@ func (h *Herder) ConnectorPluginConfig(_ context.Context, name string) ([]connec
 	if own == nil {
 		own = connect.NewConfigDef()
 	}
+	// Connect 4.x's order: the connector framework's keys (Common,
+	// Transforms, Predicates, Error Handling), the plugin's own keys, then
+	// the source-connector keys (topic creation, exactly-once, offsets
+	// topic). A key the plugin defines itself is listed once, with the
+	// plugin's definition, in the plugin's place.
 	out := []connect.ConfigKeyInfo{}
-	seen := map[string]bool{}
+	ownKeys := map[string]bool{}
 	for _, k := range own.Keys() {
-		seen[k.Name] = true
-		out = append(out, *k.KeyInfo())
+		ownKeys[k.Name] = true
 	}
+	var sourceKeys []*connect.ConfigKey
 	if base != nil {
 		for _, k := range base.Keys() {
-			if !seen[k.Name] {
+			switch {
+			case ownKeys[k.Name]:
+			case frameworkFirst[k.Group]:
 				out = append(out, *k.KeyInfo())
+			default:
+				sourceKeys = append(sourceKeys, k)
 			}
 		}
 	}
+	for _, k := range own.Keys() {
+		out = append(out, *k.KeyInfo())
+	}
+	for _, k := range sourceKeys {
+		out = append(out, *k.KeyInfo())
+	}
 	return out, nil
 }
+
+// frameworkFirst are the groups of ConnectorConfig's own keys, which Connect
+// lists before a plugin's keys.
+var frameworkFirst = map[string]bool{"Common": true, "Transforms": true, "Predicates": true, "Error Handling": true}
 
 // converterPlugin finds a converter or header converter by class or simple
 // class name.

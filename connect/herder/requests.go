@@ -110,12 +110,12 @@ func (h *Herder) PutConnectorConfig(ctx context.Context, name string, config map
 		h.log.Info().Str("connector", name).Bool("created", !exists).Msg("connector config written")
 		return result{created: !exists, info: info}, nil
 	})
-	return res.created, res.info, err
+	return res.created, res.info, h.timedOut(err)
 }
 
 // DeleteConnector tombstones a connector's config.
 func (h *Herder) DeleteConnector(ctx context.Context, name string) error {
-	return h.run(ctx, func(ctx context.Context) error {
+	return h.timedOut(h.run(ctx, func(ctx context.Context) error {
 		if err := h.requireLeader("Only the leader can delete connector configs."); err != nil {
 			return err
 		}
@@ -127,7 +127,7 @@ func (h *Herder) DeleteConnector(ctx context.Context, name string) error {
 		}
 		h.log.Info().Str("connector", name).Msg("connector deleted")
 		return nil
-	})
+	}))
 }
 
 // WaitForConnector waits until a connector and all its tasks report RUNNING

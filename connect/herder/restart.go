@@ -168,9 +168,11 @@ func (h *Herder) doRestart(ctx context.Context, r storage.RestartRequest) {
 	}
 	restartConn := shouldRestartConnector(r, cs) && h.owns(r.Connector)
 	var tasks []storage.ConnectorTaskID
+	versions := map[storage.ConnectorTaskID]string{}
 	for _, st := range h.statuses.Tasks(r.Connector) {
 		if shouldRestartTask(r, st) && h.ownsTask(st.ID) {
 			tasks = append(tasks, st.ID)
+			versions[st.ID] = st.Version
 		}
 	}
 	if !restartConn && len(tasks) == 0 {
@@ -179,12 +181,12 @@ func (h *Herder) doRestart(ctx context.Context, r storage.RestartRequest) {
 	h.log.Info().Str("connector", r.Connector).Bool("connector_restart", restartConn).Int("tasks", len(tasks)).
 		Bool("only_failed", r.OnlyFailed).Bool("include_tasks", r.IncludeTasks).Msg("executing restart request")
 	if restartConn {
-		h.statuses.Put(storage.ConnectorStatus(r.Connector, storage.StateRestarting, "", h.cfg.WorkerID, h.ms.generation))
+		h.statuses.Put(storage.ConnectorStatus(r.Connector, storage.StateRestarting, "", h.cfg.WorkerID, h.ms.generation).WithVersion(cs.Version))
 		h.restartConnectorInstance(ctx, r.Connector)
 	}
 	if len(tasks) > 0 {
 		for _, id := range tasks {
-			h.statuses.Put(storage.TaskStatus(id, storage.StateRestarting, "", h.cfg.WorkerID, h.ms.generation))
+			h.statuses.Put(storage.TaskStatus(id, storage.StateRestarting, "", h.cfg.WorkerID, h.ms.generation).WithVersion(versions[id]))
 		}
 		h.restartTasks(ctx, tasks)
 	}

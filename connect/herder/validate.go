@@ -38,6 +38,7 @@ func (h *Herder) ValidateConnectorConfig(props map[string]string) (connect.Confi
 		values = append(values, own.Validate(props)...)
 	}
 	checkConverters(props, values)
+	checkPluginVersions(props, plugin, values)
 	return connect.GenerateConfigInfos(class, framework.Merge(own), values), plugin, nil
 }
 
@@ -62,6 +63,34 @@ func checkConverters(props map[string]string, values []connect.ConfigValue) {
 		if err != nil {
 			v.Errors = append(v.Errors, fmt.Sprintf("Invalid value %s for configuration %s: %v", class, v.Name, err))
 		}
+	}
+}
+
+// checkPluginVersions refuses a requested plugin version (KIP-891) other
+// than the one Ferry ships: the connector's own version, and for the
+// built-in converters Ferry's version.
+func checkPluginVersions(props map[string]string, plugin *connect.ConnectorPlugin, values []connect.ConfigValue) {
+	for i := range values {
+		v := &values[i]
+		want := ""
+		switch v.Name {
+		case runtime.KeyConnectorPluginVersion:
+			want = plugin.Version
+		case runtime.KeyKeyConverter + ".plugin.version", runtime.KeyValueConverter + ".plugin.version", runtime.KeyHeaderConverter + ".plugin.version":
+			want = connect.Version
+			// As in Java, a converter's version is only shown when the
+			// connector sets that converter.
+			if strings.TrimSpace(props[strings.TrimSuffix(v.Name, ".plugin.version")]) == "" {
+				v.Visible = false
+			}
+		default:
+			continue
+		}
+		got := strings.TrimSpace(props[v.Name])
+		if got == "" || got == want || len(v.Errors) > 0 {
+			continue
+		}
+		v.Errors = append(v.Errors, fmt.Sprintf("Invalid value %s for configuration %s: this worker has version %s only", got, v.Name, want))
 	}
 }
 

@@ -3,6 +3,7 @@ package kafkaclient
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"regexp"
@@ -162,11 +163,30 @@ func tlsConfig(props map[string]string) (*tls.Config, error) {
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}
-	// Java disables host name verification when the key is set to "".
+	// Java disables host name verification when the key is set to "":
+	// the certificate chain is still verified against the trust store.
 	if alg, set := props["ssl.endpoint.identification.algorithm"]; set && strings.TrimSpace(alg) == "" {
-		tc.InsecureSkipVerify = true
+		roots := tc.RootCAs
+		tc.InsecureSkipVerify = true // host name only; VerifyConnection checks the chain
+		tc.VerifyConnection = func(cs tls.ConnectionState) error { return verifyChainOnly(cs, roots) }
 	}
 	return tc, nil
+}
+
+// verifyChainOnly checks a broker's certificate chain against roots (nil:
+// the system's) without checking its host name.
+func verifyChainOnly(cs tls.ConnectionState, roots *x509.CertPool) error {
+	if len(cs.PeerCertificates) == 0 {
+		return errors.New("the broker sent no certificate")
+	}
+	inter := x509.NewCertPool()
+	for _, c := range cs.PeerCertificates[1:] {
+		inter.AddCert(c)
+	}
+	if _, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter}); err != nil {
+		return fmt.Errorf("broker certificate: %w", err)
+	}
+	return nil
 }
 
 var jaasOption = regexp.MustCompile(`(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"`)

@@ -10,26 +10,27 @@ import (
 // Connector-level framework keys (Java's ConnectorConfig and
 // SourceConnectorConfig).
 const (
-	KeyName               = "name"
-	KeyConnectorClass     = "connector.class"
-	KeyTasksMax           = "tasks.max"
-	KeyTasksMaxEnforce    = "tasks.max.enforce"
-	KeyKeyConverter       = "key.converter"
-	KeyValueConverter     = "value.converter"
-	KeyHeaderConverter    = "header.converter"
-	KeyTransforms         = "transforms"
-	KeyPredicates         = "predicates"
-	KeyConfigReloadAction = "config.action.reload"
-	KeyErrorsRetryTimeout = "errors.retry.timeout"
-	KeyErrorsRetryDelay   = "errors.retry.delay.max.ms"
-	KeyErrorsTolerance    = "errors.tolerance"
-	KeyErrorsLogEnable    = "errors.log.enable"
-	KeyErrorsLogMessages  = "errors.log.include.messages"
-	KeyExactlyOnceSupport = "exactly.once.support"
-	KeyTxnBoundary        = "transaction.boundary"
-	KeyTxnBoundaryIntMs   = "transaction.boundary.interval.ms"
-	KeyOffsetsTopic       = "offsets.storage.topic"
-	KeyTopicCreationGrps  = "topic.creation.groups"
+	KeyName                   = "name"
+	KeyConnectorClass         = "connector.class"
+	KeyConnectorPluginVersion = "connector.plugin.version"
+	KeyTasksMax               = "tasks.max"
+	KeyTasksMaxEnforce        = "tasks.max.enforce"
+	KeyKeyConverter           = "key.converter"
+	KeyValueConverter         = "value.converter"
+	KeyHeaderConverter        = "header.converter"
+	KeyTransforms             = "transforms"
+	KeyPredicates             = "predicates"
+	KeyConfigReloadAction     = "config.action.reload"
+	KeyErrorsRetryTimeout     = "errors.retry.timeout"
+	KeyErrorsRetryDelay       = "errors.retry.delay.max.ms"
+	KeyErrorsTolerance        = "errors.tolerance"
+	KeyErrorsLogEnable        = "errors.log.enable"
+	KeyErrorsLogMessages      = "errors.log.include.messages"
+	KeyExactlyOnceSupport     = "exactly.once.support"
+	KeyTxnBoundary            = "transaction.boundary"
+	KeyTxnBoundaryIntMs       = "transaction.boundary.interval.ms"
+	KeyOffsetsTopic           = "offsets.storage.topic"
+	KeyTopicCreationGrps      = "topic.creation.groups"
 
 	// KeyTaskClass is what the runtime adds to every task config: the Java
 	// class name of the task, which Java workers need to run it.
@@ -45,7 +46,7 @@ const (
 	groupPredicates = "Predicates"
 	groupErrors     = "Error Handling"
 	groupEOS        = "Exactly Once Support"
-	groupOffsets    = "offsets.storage"
+	groupOffsets    = "offsets.topic"
 	groupTopicCr    = "Topic Creation"
 )
 
@@ -78,15 +79,25 @@ func SourceConnectorConfigDef() *connect.ConfigDef {
 	d.Define(connect.ConfigKey{Name: KeyConnectorClass, Type: connect.TypeStringConfig, Required: true,
 		Importance: connect.ImportanceHigh, Doc: "Name or alias of the connector class, e.g. org.apache.kafka.connect.mirror.MirrorSourceConnector, MirrorSourceConnector or MirrorSource.",
 		Group: groupCommon, OrderInGroup: next(), Width: connect.WidthLong, DisplayName: "Connector class"})
+	d.Define(connect.ConfigKey{Name: KeyConnectorPluginVersion, Type: connect.TypeStringConfig, Importance: connect.ImportanceMedium,
+		Doc:   "Version of the connector plugin to run (KIP-891). Ferry ships one version of each plugin; any other value is refused.",
+		Group: groupCommon, OrderInGroup: next(), Width: connect.WidthMedium, DisplayName: "Connector version"})
 	d.Define(connect.ConfigKey{Name: KeyTasksMax, Type: connect.TypeIntConfig, Default: 1, Validator: connect.AtLeast(1),
 		Importance: connect.ImportanceHigh, Doc: "Maximum number of tasks to use for this connector.", Group: groupCommon, OrderInGroup: next(), Width: connect.WidthShort, DisplayName: "Tasks max"})
 	d.Define(connect.ConfigKey{Name: KeyTasksMaxEnforce, Type: connect.TypeBooleanConfig, Default: true,
 		Importance: connect.ImportanceLow, Doc: "Fail the connector when it generates more task configs than tasks.max (deprecated in Connect, kept for compatibility).",
 		Group: groupCommon, OrderInGroup: next(), Width: connect.WidthShort, DisplayName: "Enforce tasks max"})
-	for _, k := range []struct{ key, display string }{{KeyKeyConverter, "Key converter class"}, {KeyValueConverter, "Value converter class"}, {KeyHeaderConverter, "Header converter class"}} {
+	for _, k := range []struct{ key, display, what string }{
+		{KeyKeyConverter, "Key converter", "key converter"},
+		{KeyValueConverter, "Value converter", "value converter"},
+		{KeyHeaderConverter, "Header converter", "header converter"},
+	} {
 		d.Define(connect.ConfigKey{Name: k.key, Type: connect.TypeClassConfig, Importance: connect.ImportanceLow,
 			Doc:   "Converter for this connector's records; overrides the worker's " + k.key + ".",
-			Group: groupCommon, OrderInGroup: next(), Width: connect.WidthShort, DisplayName: k.display})
+			Group: groupCommon, OrderInGroup: next(), Width: connect.WidthShort, DisplayName: k.display + " class"})
+		d.Define(connect.ConfigKey{Name: k.key + ".plugin.version", Type: connect.TypeStringConfig, Importance: connect.ImportanceLow,
+			Doc:   "Version of the " + k.what + " to use (KIP-891). Ferry's converters are built in, in one version; any other value is refused.",
+			Group: groupCommon, OrderInGroup: next(), Width: connect.WidthShort, DisplayName: k.display + " version"})
 	}
 	d.Define(connect.ConfigKey{Name: KeyTransforms, Type: connect.TypeListConfig, Default: []string{}, Validator: notYet("single message transforms (transforms)"),
 		Importance: connect.ImportanceLow, Doc: "Aliases for the transformations to be applied to records.", Group: groupTransforms, OrderInGroup: next(), Width: connect.WidthLong, DisplayName: "Transforms"})
@@ -115,11 +126,11 @@ func SourceConnectorConfigDef() *connect.ConfigDef {
 		}
 		return nil
 	}), Importance: connect.ImportanceMedium, Doc: "Whether the connector must support exactly-once delivery ('required') or only may ('requested').",
-		Group: groupEOS, OrderInGroup: 1, Width: connect.WidthShort, DisplayName: "Exactly once support"})
+		Group: groupEOS, OrderInGroup: 2, Width: connect.WidthShort, DisplayName: "Exactly once support"})
 	d.Define(connect.ConfigKey{Name: KeyTxnBoundary, Type: connect.TypeStringConfig, Default: "poll", Validator: connect.InIgnoreCase("poll", "interval", "connector"),
-		Importance: connect.ImportanceMedium, Doc: "Transaction boundaries for exactly-once source connectors.", Group: groupEOS, OrderInGroup: 2, Width: connect.WidthShort, DisplayName: "Transaction Boundary"})
+		Importance: connect.ImportanceMedium, Doc: "Transaction boundaries for exactly-once source connectors.", Group: groupEOS, OrderInGroup: 3, Width: connect.WidthShort, DisplayName: "Transaction Boundary"})
 	d.Define(connect.ConfigKey{Name: KeyTxnBoundaryIntMs, Type: connect.TypeLongConfig, Validator: connect.AtLeast(0),
-		Importance: connect.ImportanceLow, Doc: "Transaction interval for transaction.boundary=interval.", Group: groupEOS, OrderInGroup: 3, Width: connect.WidthShort, DisplayName: "Transaction boundary interval"})
+		Importance: connect.ImportanceLow, Doc: "Transaction interval for transaction.boundary=interval.", Group: groupEOS, OrderInGroup: 4, Width: connect.WidthShort, DisplayName: "Transaction boundary interval"})
 	d.Define(connect.ConfigKey{Name: KeyOffsetsTopic, Type: connect.TypeStringConfig, Validator: notYet("per-connector offsets topics (offsets.storage.topic)"),
 		Importance: connect.ImportanceLow, Doc: "A separate offsets topic for this connector (KIP-618).", Group: groupOffsets, OrderInGroup: 1, Width: connect.WidthLong, DisplayName: "Offsets topic"})
 	return d

@@ -198,7 +198,18 @@ func (wc *workerConnector) shutdown(ctx context.Context) {
 }
 
 func (wc *workerConnector) status(state storage.State, trace string) storage.Status {
-	return storage.ConnectorStatus(wc.name, state, trace, wc.w.cfg.WorkerID, wc.w.currentGeneration())
+	return withPluginVersion(storage.ConnectorStatus(wc.name, state, trace, wc.w.cfg.WorkerID, wc.w.currentGeneration()), wc.conn.Version())
+}
+
+// withPluginVersion sets the plugin version on a status as Kafka 4.1+ does
+// (Worker.connectorVersion / taskVersion): known while the instance is
+// registered with the worker, so not on the UNASSIGNED written once it is
+// gone.
+func withPluginVersion(s storage.Status, version string) storage.Status {
+	if s.State == storage.StateUnassigned {
+		return s
+	}
+	return s.WithVersion(version)
 }
 
 func (wc *workerConnector) getState() connState {

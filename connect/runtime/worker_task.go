@@ -112,7 +112,7 @@ func (t *workerTask) transition(target storage.TargetState) {
 }
 
 func (t *workerTask) status(state storage.State, tr string) storage.Status {
-	return storage.TaskStatus(t.id, state, tr, t.w.cfg.WorkerID, t.w.currentGeneration())
+	return withPluginVersion(storage.TaskStatus(t.id, state, tr, t.w.cfg.WorkerID, t.w.currentGeneration()), t.task.Version())
 }
 
 // shutdown asks the task to stop and waits for it, at most

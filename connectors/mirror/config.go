@@ -42,7 +42,7 @@ const (
 const (
 	defaultTargetClusterAlias = "target"
 	defaultTopics             = ".*"
-	defaultTopicsExclude      = `.*[\-\.]internal, .*\.replica, __.*`
+	defaultTopicsExclude      = `mm2.*\.internal,.*\.replica,__.*` // Kafka 4.x's default
 	defaultReplicationFactor  = 2
 )
 
@@ -91,18 +91,18 @@ func newSourceConfigDef() *connect.ConfigDef {
 		Define(connect.ConfigKey{Name: keyReplicationFactor, Type: connect.TypeIntConfig, Default: int32(defaultReplicationFactor),
 			Validator: replicationFactor, Importance: connect.ImportanceLow,
 			Doc: "Replication factor for newly created remote topics."}).
+		Define(connect.ConfigKey{Name: keyOffsetSyncsReplicationFactor, Type: connect.TypeShortConfig, Default: int16(3),
+			Validator: replicationFactor, Importance: connect.ImportanceLow, Doc: "Replication factor for offset-syncs topic."}).
+		Define(connect.ConfigKey{Name: keyOffsetSyncsTopicLocation, Type: connect.TypeStringConfig, Default: "source",
+			Validator: connect.In("source", "target"), Importance: connect.ImportanceLow,
+			Doc: "The location (source/target) of the offset-syncs topic."}).
+		Define(connect.ConfigKey{Name: keyEmitOffsetSyncsEnabled, Type: connect.TypeBooleanConfig, Default: true,
+			Importance: connect.ImportanceLow, Doc: "Whether to store the new offset of the replicated records in offset-syncs topic or not."}).
 		Define(connect.ConfigKey{Name: keyHeartbeatsReplicationEnabled, Type: connect.TypeBooleanConfig, Default: true,
 			Importance: connect.ImportanceLow,
 			Doc: "Whether to replicate the heartbeats topics even when the topic filter does not include them. " +
 				"If set to true, heartbeats topics identified by the replication policy will always be replicated, regardless of the topic filter configuration. " +
-				"If set to false, heartbeats topics will only be replicated if the topic filter allows."}).
-		Define(connect.ConfigKey{Name: keyEmitOffsetSyncsEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: connect.ImportanceLow, Doc: "Whether to store the new offset of the replicated records in offset-syncs topic or not."}).
-		Define(connect.ConfigKey{Name: keyOffsetSyncsTopicLocation, Type: connect.TypeStringConfig, Default: "source",
-			Validator: connect.In("source", "target"), Importance: connect.ImportanceLow,
-			Doc: "The location (source/target) of the offset-syncs topic."}).
-		Define(connect.ConfigKey{Name: keyOffsetSyncsReplicationFactor, Type: connect.TypeShortConfig, Default: int16(3),
-			Validator: replicationFactor, Importance: connect.ImportanceLow, Doc: "Replication factor for offset-syncs topic."})
+				"If set to false, heartbeats topics will only be replicated if the topic filter allows."})
 }
 
 // newSourceTaskConfigDef is the connector's ConfigDef plus the keys

@@ -30,8 +30,8 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	// Default topics.exclude.
 	for topic, want := range map[string]bool{
-		"orders": true, "a-internal": false, "a.internal": false, "a.replica": false, "__x": false,
-		"internal": true, "a_internal": true, "replica": true, "_x": true,
+		"orders": true, "mm2-offset-syncs.a.internal": false, "mm2-configs.b.internal": false, "a.replica": false, "__x": false,
+		"a-internal": true, "a.internal": true, "internal": true, "a_internal": true, "replica": true, "_x": true,
 	} {
 		if got := c.filter.shouldReplicateTopic(topic); got != want {
 			t.Errorf("default filter on %q = %v; want %v", topic, got, want)
@@ -43,7 +43,7 @@ func TestConfigDefaults(t *testing.T) {
 	for key, want := range map[string]string{
 		"target.cluster.alias":                                "target",
 		"topics":                                              ".*",
-		"topics.exclude":                                      `.*[\-\.]internal,.*\.replica,__.*`,
+		"topics.exclude":                                      `mm2.*\.internal,.*\.replica,__.*`,
 		"replication.policy.class":                            mirrorclient.DefaultReplicationPolicyClass,
 		"replication.policy.separator":                        ".",
 		"replication.factor":                                  "2",

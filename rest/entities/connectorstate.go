@@ -24,6 +24,9 @@ type ConnectorState struct {
 	State    storage.State `json:"state"`
 	WorkerID string        `json:"worker_id"`
 	Trace    string        `json:"trace,omitempty"`
+	// Version is the plugin version the status was reported with (Kafka
+	// 4.1+); omitted when unknown, as Java omits null and "undefined".
+	Version string `json:"version,omitempty"`
 }
 
 // TaskState is the state of one task (also the body of
@@ -33,6 +36,7 @@ type TaskState struct {
 	State    storage.State `json:"state"`
 	WorkerID string        `json:"worker_id"`
 	Trace    string        `json:"trace,omitempty"`
+	Version  string        `json:"version,omitempty"`
 }
 
 // NewConnectorStateInfo builds a ConnectorStateInfo from status-store
@@ -45,6 +49,7 @@ func NewConnectorStateInfo(name string, typ ConnectorType, connector storage.Sta
 			State:    connector.State,
 			WorkerID: connector.WorkerID,
 			Trace:    connector.Trace,
+			Version:  knownVersion(connector.Version),
 		},
 		Tasks: make([]TaskState, 0, len(tasks)),
 		Type:  typ,
@@ -58,7 +63,15 @@ func NewConnectorStateInfo(name string, typ ConnectorType, connector storage.Sta
 
 // TaskStateOf converts one task status record.
 func TaskStateOf(s storage.Status) TaskState {
-	return TaskState{ID: s.ID.Task, State: s.State, WorkerID: s.WorkerID, Trace: s.Trace}
+	return TaskState{ID: s.ID.Task, State: s.State, WorkerID: s.WorkerID, Trace: s.Trace, Version: knownVersion(s.Version)}
+}
+
+// knownVersion drops Java's placeholder for a plugin without a version.
+func knownVersion(v string) string {
+	if v == "undefined" {
+		return ""
+	}
+	return v
 }
 
 // MarshalJSON writes tasks sorted by id and a nil task list as [], without

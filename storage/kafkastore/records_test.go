@@ -53,13 +53,18 @@ var goldenRecords = []struct {
 		func() (string, []byte) { return taskCountKey("c"), encodeTaskCount(3) }},
 	{"logger level", "logger-cluster-org.apache.kafka.connect", `{"level":"DEBUG"}`,
 		func() (string, []byte) { return loggerKey("org.apache.kafka.connect"), encodeLoggerLevel("DEBUG") }},
-	{"connector status", "status-connector-my-conn", `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7}`,
+	{"connector status", "status-connector-my-conn", `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7,"version":null}`,
 		func() (string, []byte) {
 			s := storage.ConnectorStatus("my-conn", storage.StateRunning, "", "host:8083", 7)
 			return statusKey(s.ID), encodeStatus(s)
 		}},
+	{"task status with plugin version", "status-task-my-conn-1", `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7,"version":"4.3.1"}`,
+		func() (string, []byte) {
+			s := storage.TaskStatus(storage.ConnectorTaskID{Connector: "my-conn", Task: 1}, storage.StateRunning, "", "host:8083", 7).WithVersion("4.3.1")
+			return statusKey(s.ID), encodeStatus(s)
+		}},
 	{"task status with trace", "status-task-my-conn-0",
-		`{"state":"FAILED","trace":"org.apache.kafka.connect.errors.ConnectException: boom\n\tat Foo.bar(Foo.java:1)\n","worker_id":"10.0.0.1:8083","generation":12}`,
+		`{"state":"FAILED","trace":"org.apache.kafka.connect.errors.ConnectException: boom\n\tat Foo.bar(Foo.java:1)\n","worker_id":"10.0.0.1:8083","generation":12,"version":null}`,
 		func() (string, []byte) {
 			s := storage.TaskStatus(storage.ConnectorTaskID{Connector: "my-conn", Task: 0}, storage.StateFailed,
 				"org.apache.kafka.connect.errors.ConnectException: boom\n\tat Foo.bar(Foo.java:1)\n", "10.0.0.1:8083", 12)
@@ -142,7 +147,13 @@ func TestParseJavaWrittenStatuses(t *testing.T) {
 	if err != nil || st.Trace != "boom\n\tat x" || st.State != storage.StateFailed {
 		t.Fatalf("got %+v, %v", st, err)
 	}
+	// Kafka 4.1+ adds the plugin version.
+	st, err = parseStatus(id, []byte(`{"state":"RUNNING","trace":null,"worker_id":"w:1","generation":2,"version":"4.3.1"}`))
+	if err != nil || st.Version != "4.3.1" {
+		t.Fatalf("got %+v, %v", st, err)
+	}
 	for _, bad := range []string{
+		`{"state":"RUNNING","trace":null,"worker_id":"w","generation":1,"version":7}`,
 		`{"state":"WEIRD","trace":null,"worker_id":"w","generation":1}`,
 		`{"state":"RUNNING","trace":1,"worker_id":"w","generation":1}`,
 		`{"state":"RUNNING","trace":null,"worker_id":"w","generation":"1"}`,

@@ -28,18 +28,24 @@ func topicStatusKey(connector, topic string) string {
 	return topicStatusPrefix + topic + topicStatusSeparator + connector
 }
 
-// encodeStatus is STATUS_SCHEMA_V0: state, trace (null when empty),
-// worker_id, generation. DESTROYED is a tombstone and never encoded.
+// encodeStatus is STATUS_SCHEMA_V0 as Kafka 4.1+ writes it: state, trace
+// (null when empty), worker_id, generation, version (the plugin's, null
+// when unknown). Older Java workers ignore the version key. DESTROYED is a
+// tombstone and never encoded.
 func encodeStatus(s storage.Status) []byte {
-	var trace any
+	var trace, version any
 	if s.Trace != "" {
 		trace = s.Trace
+	}
+	if s.Version != "" {
+		version = s.Version
 	}
 	return mustMarshal(javajson.Object{
 		{Name: "state", Value: string(s.State)},
 		{Name: "trace", Value: trace},
 		{Name: "worker_id", Value: s.WorkerID},
 		{Name: "generation", Value: s.Generation},
+		{Name: "version", Value: version},
 	})
 }
 
@@ -85,7 +91,11 @@ func parseStatus(id storage.ConnectorTaskID, value []byte) (storage.Status, erro
 	if !ok {
 		return storage.Status{}, fmt.Errorf("invalid generation %s", javaType(m["generation"]))
 	}
-	return storage.Status{ID: id, State: storage.State(state), Trace: trace, WorkerID: worker, Generation: int32(gen)}, nil
+	version, err := optionalString(m, "version")
+	if err != nil {
+		return storage.Status{}, err
+	}
+	return storage.Status{ID: id, State: storage.State(state), Trace: trace, WorkerID: worker, Generation: int32(gen), Version: version}, nil
 }
 
 func optionalString(m map[string]any, field string) (string, error) {

@@ -65,9 +65,9 @@ func TestStatusStoreRoundTrip(t *testing.T) {
 	// The bytes on the topic are Java's.
 	raw := readRaw(t, cl, "status")
 	want := map[string]string{
-		"status-connector-my-conn": `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7}`,
-		"status-task-my-conn-1":    `{"state":"FAILED","trace":"boom\n\tat x","worker_id":"other:8083","generation":7}`,
-		"status-task-my-conn-0":    `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7}`,
+		"status-connector-my-conn": `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7,"version":null}`,
+		"status-task-my-conn-1":    `{"state":"FAILED","trace":"boom\n\tat x","worker_id":"other:8083","generation":7,"version":null}`,
+		"status-task-my-conn-0":    `{"state":"RUNNING","trace":null,"worker_id":"host:8083","generation":7,"version":null}`,
 	}
 	got := map[string]string{}
 	for _, m := range raw.records(t) {
