@@ -70,6 +70,14 @@ func startJavaSide(t *testing.T, props map[string]string) connectSide {
 	return connectSide{name: "Java", url: w.URL(), workerID: strings.TrimPrefix(w.URL(), "http://"), stop: w.Stop}
 }
 
+// startJavaSideServing is the Java worker that takes over: it is used as
+// soon as its REST API serves, so the test sees what the worker shows
+// before its herder runs the connector itself (3c: the status Ferry wrote).
+func startJavaSideServing(t *testing.T, props map[string]string) connectSide {
+	w := kafkaharness.StartConnectWorkerServing(t, props)
+	return connectSide{name: "Java", url: w.URL(), workerID: strings.TrimPrefix(w.URL(), "http://"), stop: w.Stop}
+}
+
 // startKilledJavaSide is a Java worker that ends with SIGKILL: no final
 // offset flush, so the records copied since the last flush are copied again.
 func startKilledJavaSide(t *testing.T, props map[string]string) connectSide {
@@ -86,7 +94,7 @@ func startFerrySide(t *testing.T, props map[string]string) connectSide {
 
 func TestHandoverJavaToFerry(t *testing.T) { testHandover(t, startJavaSide, startFerrySide) }
 
-func TestHandoverFerryToJava(t *testing.T) { testHandover(t, startFerrySide, startJavaSide) }
+func TestHandoverFerryToJava(t *testing.T) { testHandover(t, startFerrySide, startJavaSideServing) }
 
 // TestHandoverKilledJavaToFerry: the Java worker dies mid-stream; Ferry
 // resumes from Java's last flushed offsets and copies its unflushed tail
@@ -103,7 +111,12 @@ func testHandover(t *testing.T, first, second func(*testing.T, map[string]string
 		ks := testkit.StartKafkas(t, "source", "target")
 		source, target = ks[0], ks[1]
 	} else {
-		cs := kafkaharness.StartClusters(t, []string{"source", "target"})
+		// Kafka's default initial rebalance delay (3 s) rather than the
+		// harness's 0: a worker joining the now empty group waits that long
+		// before it is assigned anything, so the test reliably sees what the
+		// second worker shows before it runs the connector itself (3c).
+		cs := kafkaharness.StartClusters(t, []string{"source", "target"},
+			kafkaharness.WithBrokerConfig("group.initial.rebalance.delay.ms", "3000"))
 		source, target = cs[0], cs[1]
 	}
 	topic := testkit.UniqueName("orders")

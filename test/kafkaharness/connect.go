@@ -27,6 +27,8 @@ type ConnectWorker struct {
 	proc    *proc
 	startup time.Duration
 	t       testing.TB
+	// waitHealthy: start-up waits for GET /health, not only GET /.
+	waitHealthy bool
 
 	mu      sync.Mutex
 	stopped bool
@@ -72,6 +74,21 @@ func connectDefaults(port int, group string) map[string]string {
 // five minutes before reassignment): hand-over tests will want to lower them.
 func StartConnectWorker(t testing.TB, props map[string]string) *ConnectWorker {
 	t.Helper()
+	return startConnectWorker(t, props, true)
+}
+
+// StartConnectWorkerServing is StartConnectWorker returning as soon as the
+// REST API serves its resources (GET / answers 200), without waiting for
+// GET /health: the herder may still be reading the internal topics and
+// joining the group, so a test can watch what the worker shows before it
+// runs anything itself (e.g. the statuses another worker left behind).
+func StartConnectWorkerServing(t testing.TB, props map[string]string) *ConnectWorker {
+	t.Helper()
+	return startConnectWorker(t, props, false)
+}
+
+func startConnectWorker(t testing.TB, props map[string]string, waitHealthy bool) *ConnectWorker {
+	t.Helper()
 	RequireKafka(t)
 	if props["bootstrap.servers"] == "" {
 		t.Fatalf("kafkaharness: StartConnectWorker needs bootstrap.servers (e.g. cluster.Bootstrap())")
@@ -79,7 +96,7 @@ func StartConnectWorker(t testing.TB, props map[string]string) *ConnectWorker {
 	libDir := mustJars(t)
 	group := "ferry-harness-" + newClusterID()[:8]
 	for attempt := 1; ; attempt++ {
-		w, err := startWorker(t, libDir, group, props)
+		w, err := startWorker(t, libDir, group, props, waitHealthy)
 		if err == nil {
 			t.Logf("kafkaharness: Connect worker (Kafka %s, group %s) at %s in %v; log %s",
 				KafkaVersion, w.props["group.id"], w.URL(), w.startup.Round(time.Millisecond), w.proc.logPath)
@@ -94,7 +111,7 @@ func StartConnectWorker(t testing.TB, props map[string]string) *ConnectWorker {
 	}
 }
 
-func startWorker(t testing.TB, libDir, group string, userProps map[string]string) (*ConnectWorker, error) {
+func startWorker(t testing.TB, libDir, group string, userProps map[string]string, waitHealthy bool) (*ConnectWorker, error) {
 	ports, err := pickPorts(1)
 	if err != nil {
 		return nil, err
@@ -103,7 +120,7 @@ func startWorker(t testing.TB, libDir, group string, userProps map[string]string
 	if err != nil {
 		return nil, err
 	}
-	w := &ConnectWorker{dir: dir, port: ports[0], t: t}
+	w := &ConnectWorker{dir: dir, port: ports[0], t: t, waitHealthy: waitHealthy}
 	fail := func(err error) (*ConnectWorker, error) {
 		if w.proc != nil {
 			w.proc.kill()
@@ -180,6 +197,8 @@ func (w *ConnectWorker) waitReady(ctx context.Context) error {
 		switch {
 		case err != nil:
 			last = err.Error()
+		case code == http.StatusOK && path == "/" && !w.waitHealthy:
+			return nil
 		case code == http.StatusOK && path == "/":
 			path = "/health"
 			continue
