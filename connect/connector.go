@@ -130,3 +130,12 @@ type PartitionOffset struct {
 type OffsetAlterer interface {
 	AlterOffsets(config map[string]string, offsets []PartitionOffset) (bool, error)
 }
+
+// ProblemReporter is implemented by the runtime's SourceTaskContext: a task
+// that rides out a fault (a cluster unreachable, records not acknowledged)
+// and keeps running says so in its status, so GET .../status shows the task
+// RUNNING with the problem as its trace. An empty message clears it. The
+// status is written only when the message changes.
+type ProblemReporter interface {
+	ReportProblem(msg string)
+}

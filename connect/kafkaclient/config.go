@@ -1,11 +1,7 @@
 package kafkaclient
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,7 +35,10 @@ func Parse(props map[string]string) (*Config, error) {
 	var brokers []string
 	for _, s := range strings.Split(servers, ",") {
 		s = strings.TrimSpace(s)
-		s = strings.TrimPrefix(strings.TrimPrefix(s, "PLAINTEXT://"), "SSL://")
+		// Java ignores a listener-style "PROTOCOL://" prefix.
+		if i := strings.Index(s, "://"); i >= 0 {
+			s = s[i+3:]
+		}
 		if s == "" {
 			continue
 		}
@@ -100,6 +99,8 @@ func durationMs(props map[string]string, key string, set func(time.Duration)) er
 	return nil
 }
 
+// security applies security.protocol: TLS for SSL and SASL_SSL (tls.go),
+// SASL for SASL_PLAINTEXT and SASL_SSL (sasl.go).
 func security(props map[string]string, sc *sarama.Config) error {
 	proto := strings.ToUpper(strings.TrimSpace(props["security.protocol"]))
 	switch proto {
@@ -118,102 +119,7 @@ func security(props map[string]string, sc *sarama.Config) error {
 		sc.Net.TLS.Config = tc
 	}
 	if strings.HasPrefix(proto, "SASL") {
-		return sasl(props, sc)
+		return saslConfig(props, sc)
 	}
-	return nil
-}
-
-func tlsConfig(props map[string]string) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	if t := props["ssl.truststore.type"]; t != "" && !strings.EqualFold(t, "PEM") {
-		return nil, fmt.Errorf("invalid value %s for configuration ssl.truststore.type: Ferry reads PEM trust stores only", t)
-	}
-	var pemData []byte
-	if certs := props["ssl.truststore.certificates"]; certs != "" {
-		pemData = []byte(certs)
-	} else if loc := props["ssl.truststore.location"]; loc != "" {
-		b, err := os.ReadFile(loc)
-		if err != nil {
-			return nil, fmt.Errorf("configuration ssl.truststore.location: %w", err)
-		}
-		pemData = b
-	}
-	if pemData != nil {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pemData) {
-			return nil, fmt.Errorf("configuration ssl.truststore: no PEM certificate found")
-		}
-		tc.RootCAs = pool
-	}
-	if t := props["ssl.keystore.type"]; t != "" && !strings.EqualFold(t, "PEM") {
-		return nil, fmt.Errorf("invalid value %s for configuration ssl.keystore.type: Ferry reads PEM key stores only", t)
-	}
-	certChain, key := props["ssl.keystore.certificate.chain"], props["ssl.keystore.key"]
-	if loc := props["ssl.keystore.location"]; loc != "" && certChain == "" {
-		b, err := os.ReadFile(loc)
-		if err != nil {
-			return nil, fmt.Errorf("configuration ssl.keystore.location: %w", err)
-		}
-		certChain, key = string(b), string(b)
-	}
-	if certChain != "" {
-		cert, err := tls.X509KeyPair([]byte(certChain), []byte(key))
-		if err != nil {
-			return nil, fmt.Errorf("configuration ssl.keystore: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	// Java disables host name verification when the key is set to "":
-	// the certificate chain is still verified against the trust store.
-	if alg, set := props["ssl.endpoint.identification.algorithm"]; set && strings.TrimSpace(alg) == "" {
-		roots := tc.RootCAs
-		tc.InsecureSkipVerify = true // host name only; VerifyConnection checks the chain
-		tc.VerifyConnection = func(cs tls.ConnectionState) error { return verifyChainOnly(cs, roots) }
-	}
-	return tc, nil
-}
-
-// verifyChainOnly checks a broker's certificate chain against roots (nil:
-// the system's) without checking its host name.
-func verifyChainOnly(cs tls.ConnectionState, roots *x509.CertPool) error {
-	if len(cs.PeerCertificates) == 0 {
-		return errors.New("the broker sent no certificate")
-	}
-	inter := x509.NewCertPool()
-	for _, c := range cs.PeerCertificates[1:] {
-		inter.AddCert(c)
-	}
-	if _, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter}); err != nil {
-		return fmt.Errorf("broker certificate: %w", err)
-	}
-	return nil
-}
-
-var jaasOption = regexp.MustCompile(`(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"`)
-
-func sasl(props map[string]string, sc *sarama.Config) error {
-	mech := strings.ToUpper(strings.TrimSpace(props["sasl.mechanism"]))
-	if mech == "" {
-		mech = "GSSAPI"
-	}
-	if mech != "PLAIN" {
-		return fmt.Errorf("invalid value %s for configuration sasl.mechanism: Ferry supports PLAIN", mech)
-	}
-	jaas := props["sasl.jaas.config"]
-	if jaas == "" {
-		return fmt.Errorf("missing configuration \"sasl.jaas.config\" for sasl.mechanism PLAIN")
-	}
-	opts := map[string]string{}
-	for _, m := range jaasOption.FindAllStringSubmatch(jaas, -1) {
-		opts[m[1]] = strings.ReplaceAll(m[2], `\"`, `"`)
-	}
-	if opts["username"] == "" {
-		return fmt.Errorf("configuration sasl.jaas.config: no username option")
-	}
-	sc.Net.SASL.Enable = true
-	sc.Net.SASL.Mechanism = sarama.SASLTypePlaintext
-	sc.Net.SASL.User = opts["username"]
-	sc.Net.SASL.Password = opts["password"]
-	sc.Net.SASL.Handshake = true
 	return nil
 }

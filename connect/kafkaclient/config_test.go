@@ -38,11 +38,16 @@ func TestParse(t *testing.T) {
 
 func TestParseErrorsNameTheKey(t *testing.T) {
 	cases := map[string]map[string]string{
-		"bootstrap.servers":   {},
-		"request.timeout.ms":  {"bootstrap.servers": "a:1", "request.timeout.ms": "soon"},
-		"security.protocol":   {"bootstrap.servers": "a:1", "security.protocol": "TLS"},
-		"sasl.mechanism":      {"bootstrap.servers": "a:1", "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "OAUTHBEARER"},
-		"ssl.truststore.type": {"bootstrap.servers": "a:1", "security.protocol": "SSL", "ssl.truststore.type": "JKS"},
+		"bootstrap.servers":       {},
+		"request.timeout.ms":      {"bootstrap.servers": "a:1", "request.timeout.ms": "soon"},
+		"security.protocol":       {"bootstrap.servers": "a:1", "security.protocol": "TLS"},
+		"sasl.mechanism":          {"bootstrap.servers": "a:1", "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "OAUTHBEARER"},
+		"ssl.truststore.location": {"bootstrap.servers": "a:1", "security.protocol": "SSL", "ssl.truststore.location": "/no/such/file"},
+		"ssl.enabled.protocols":   {"bootstrap.servers": "a:1", "security.protocol": "SSL", "ssl.enabled.protocols": "SSLv3"},
+		"ssl.cipher.suites":       {"bootstrap.servers": "a:1", "security.protocol": "SSL", "ssl.cipher.suites": "NOPE"},
+		"ssl.endpoint.identification.algorithm": {"bootstrap.servers": "a:1", "security.protocol": "SSL",
+			"ssl.endpoint.identification.algorithm": "ldaps"},
+		"sasl.jaas.config": {"bootstrap.servers": "a:1", "security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN"},
 	}
 	for key, props := range cases {
 		_, err := Parse(props)

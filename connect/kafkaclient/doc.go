@@ -3,10 +3,20 @@
 // configuration, so worker.properties files and connector configs written
 // for Java keep working unchanged.
 //
+// Security (security.protocol PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL):
+// SASL PLAIN and SCRAM-SHA-256/512 with the username and password of
+// sasl.jaas.config (sasl.go, jaas.go); TLS with PEM or PKCS12 trust and key
+// stores, inline PEM, encrypted PKCS#8 keys, enabled protocols, cipher
+// suites and endpoint identification (tls.go). JKS files, GSSAPI and
+// OAUTHBEARER are refused with a message saying what to use instead.
+// Errors name the key and never hold a password or key.
+//
 // It is also the one home of the Kafka client behaviours every layer must
 // share: Java's default partitioner (murmur2), and the decision whether a
 // Kafka error is retriable.
 //
-// It is a leaf: it imports sarama and the standard library only, so storage,
-// the runtime and connectors may all import it.
+// It is a leaf: it imports sarama, the standard library and the small
+// libraries that read what Java's clients read (go-pkcs12, youmark/pkcs8,
+// franz-go's SCRAM), so storage, the runtime and connectors may all import
+// it.
 package kafkaclient

@@ -68,6 +68,7 @@ type probe struct {
 	taskCommits map[int]int
 	polls       map[int]int
 	startOffset map[int]map[string]any // offset read at Start
+	taskCtx     map[int]connect.SourceTaskContext
 	committed   map[int][]committedRecord
 	release     chan struct{} // unblocks hanging polls
 }
@@ -227,7 +228,13 @@ func (t *seqTask) Start(ctx context.Context, tctx connect.SourceTaskContext, pro
 	t.fixedPart = intProp(props, pFixedPartition, -1)
 	t.hang = props[pHangPoll] == "true"
 	t.nullPart = props[pNullPartition] == "true"
-	t.p.with(func() { t.p.taskStarts[t.id]++ })
+	t.p.with(func() {
+		t.p.taskStarts[t.id]++
+		if t.p.taskCtx == nil {
+			t.p.taskCtx = map[int]connect.SourceTaskContext{}
+		}
+		t.p.taskCtx[t.id] = tctx
+	})
 	if msg := props[pTaskFailStart]; msg != "" {
 		return errors.New(msg)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +34,11 @@ type workerTask struct {
 	conv      *recordConverter
 	log       zerolog.Logger
 	plugLog   zerolog.Logger // the plugin's own logger, named after its task class
+	// running is set while the task polls (RUNNING); problem is what the
+	// task reported through connect.ProblemReporter.
+	running   atomic.Bool
+	problemMu sync.Mutex
+	problem   string
 
 	producer  sarama.AsyncProducer
 	submitted *submittedRecords
@@ -239,6 +246,7 @@ func (t *workerTask) pollLoop(ctx context.Context) error {
 		}
 		switch target {
 		case storage.TargetPaused, storage.TargetStopped:
+			t.running.Store(false)
 			t.w.putStatus(t.status(storage.StatePaused, ""), false)
 			t.log.Info().Msg("task paused")
 			select {
@@ -250,8 +258,11 @@ func (t *workerTask) pollLoop(ctx context.Context) error {
 				return nil
 			}
 		}
-		t.w.putStatus(t.status(storage.StateRunning, ""), false)
-		if err := t.runUntilTargetChanges(ctx, &target); err != nil || ctx.Err() != nil {
+		t.running.Store(true)
+		t.w.putStatus(t.runningStatus(), false)
+		err := t.runUntilTargetChanges(ctx, &target)
+		if err != nil || ctx.Err() != nil {
+			t.running.Store(false)
 			return err
 		}
 	}
@@ -380,10 +391,41 @@ func (t *workerTask) ackLoop() {
 				t.submitted.ack(f.sub)
 				continue
 			}
-			t.log.Error().Err(pe.Err).Str("topic", pe.Msg.Topic).Int32("partition", pe.Msg.Partition).Msg("failed to send record")
-			t.fail(fmt.Errorf("task %s failed to send a record to topic %s: %w", t.id, pe.Msg.Topic, pe.Err))
+			// The trace names the record: where it went and where it came
+			// from (for MirrorSourceTask: the source topic, partition and
+			// offset), so a record the target refuses (too large, say) can
+			// be found.
+			srcPart, srcOff := formatSourceMap(f.rec.SourcePartition), formatSourceMap(f.rec.SourceOffset)
+			t.log.Error().Err(pe.Err).Str("topic", pe.Msg.Topic).Int32("partition", pe.Msg.Partition).
+				Str("source_partition", srcPart).Str("source_offset", srcOff).Msg("failed to send record")
+			// The Kafka partition is certain only when the record named it:
+			// otherwise the producer may have failed before choosing one.
+			dest := pe.Msg.Topic
+			if f.explicit {
+				dest = fmt.Sprintf("%s partition %d", pe.Msg.Topic, pe.Msg.Partition)
+			}
+			size := ""
+			if errors.Is(pe.Err, sarama.ErrMessageSizeTooLarge) {
+				size = fmt.Sprintf(", %d bytes", pe.Msg.ByteSize(2))
+			}
+			t.fail(fmt.Errorf("task %s failed to send a record to topic %s (source partition %s, source offset %s%s): %w",
+				t.id, dest, srcPart, srcOff, size, pe.Err))
 		}
 	}
+}
+
+// formatSourceMap writes a source partition or offset as Java's
+// Map.toString does ({key=value, ...}), keys sorted; "null" for none.
+func formatSourceMap(m map[string]any) string {
+	if m == nil {
+		return "null"
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, m[k])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 func (t *workerTask) commitRecord(ctx context.Context, rec *connect.SourceRecord, meta *connect.RecordMetadata) {
@@ -474,3 +516,26 @@ func (c *taskContext) Offsets() connect.OffsetReader {
 }
 
 func (c *taskContext) Logger() zerolog.Logger { return c.t.plugLog }
+
+// ReportProblem implements connect.ProblemReporter: while the task runs,
+// its RUNNING status carries msg as the trace (cleared by "").
+func (c *taskContext) ReportProblem(msg string) {
+	t := c.t
+	t.problemMu.Lock()
+	defer t.problemMu.Unlock()
+	if t.problem == msg {
+		return
+	}
+	t.problem = msg
+	if t.running.Load() {
+		t.w.putStatus(t.status(storage.StateRunning, msg), false)
+	}
+}
+
+// runningStatus is the RUNNING status with the problem the task reported,
+// if any.
+func (t *workerTask) runningStatus() storage.Status {
+	t.problemMu.Lock()
+	defer t.problemMu.Unlock()
+	return t.status(storage.StateRunning, t.problem)
+}

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -330,7 +331,7 @@ func TestTaskSendFailureFailsTheTask(t *testing.T) {
 	id := taskID("c", 0)
 	e.startTask(e.w, id, connProps("c", pRecords, "5", pBatch, "1", pMissingTopicAt, "2"), storage.TargetStarted)
 	st := e.statuses.waitState(t, id, storage.StateFailed)
-	if want := "task c-0 failed to send a record to topic " + missingTopic + ": "; !strings.HasPrefix(st.Trace, want) {
+	if want := "task c-0 failed to send a record to topic " + missingTopic + " (source partition {task=0}, source offset {seq=2}): "; !strings.HasPrefix(st.Trace, want) {
 		t.Errorf("trace = %q, want prefix %q", st.Trace, want)
 	}
 	// Records 0 and 1 were acknowledged; 2 never will be, so nothing after
@@ -375,8 +376,10 @@ func TestTaskProduceErrorFromTheBroker(t *testing.T) {
 			e.startTask(e.w, id, connProps("c", pRecords, "6", pBatch, "1", KeyErrorsTolerance, tolerance), storage.TargetStarted)
 			if tolerance == "none" {
 				st := e.statuses.waitState(t, id, storage.StateFailed)
-				if want := "task c-0 failed to send a record to topic out: " + sarama.ErrTopicAuthorizationFailed.Error(); st.Trace != want {
-					t.Errorf("trace = %q, want %q", st.Trace, want)
+				want := regexp.MustCompile(`^task c-0 failed to send a record to topic out \(source partition \{task=0\}, source offset \{seq=\d\}\): ` +
+					regexp.QuoteMeta(sarama.ErrTopicAuthorizationFailed.Error()) + `$`)
+				if !want.MatchString(st.Trace) {
+					t.Errorf("trace = %q, want it to match %s", st.Trace, want)
 				}
 				if fault.Hits() != 1 {
 					t.Errorf("fault hits = %d", fault.Hits())
@@ -457,7 +460,7 @@ func TestTaskExplicitPartitionOutOfRange(t *testing.T) {
 	id := taskID("c", 0)
 	e.startTask(e.w, id, connProps("c", pRecords, "1", pFixedPartition, "7"), storage.TargetStarted)
 	st := e.statuses.waitState(t, id, storage.StateFailed)
-	if want := "task c-0 failed to send a record to topic out: " + sarama.ErrInvalidPartition.Error(); st.Trace != want {
+	if want := "task c-0 failed to send a record to topic out partition 7 (source partition {task=0}, source offset {seq=0}): " + sarama.ErrInvalidPartition.Error(); st.Trace != want {
 		t.Errorf("trace = %q, want %q", st.Trace, want)
 	}
 	if n, err := endOffsets(e.cluster.Addrs(), outTopic); err != nil || n != 0 {

@@ -10,10 +10,14 @@ import (
 const (
 	prefixSourceCluster  = "source.cluster."
 	prefixTargetCluster  = "target.cluster."
+	prefixProducer       = "producer."
 	prefixConsumer       = "consumer."
 	prefixAdmin          = "admin."
+	prefixSourceProducer = "source.producer."
 	prefixSourceConsumer = "source.consumer."
 	prefixSourceAdmin    = "source.admin."
+	prefixTargetProducer = "target.producer."
+	prefixTargetConsumer = "target.consumer."
 	prefixTargetAdmin    = "target.admin."
 )
 
@@ -22,40 +26,24 @@ const (
 	roleSourceAdmin = "replication-source-admin"
 	roleTargetAdmin = "replication-target-admin"
 	roleConsumer    = "replication-consumer"
+	// The offset-syncs topic's admin, by the cluster holding it (Java's
+	// OFFSET_SYNCS_SOURCE_ADMIN_ROLE and OFFSET_SYNCS_TARGET_ADMIN_ROLE).
+	roleOffsetSyncsSourceAdmin = "offset-syncs-source-admin"
+	roleOffsetSyncsTargetAdmin = "offset-syncs-target-admin"
 )
 
-// clusterClientKeys are the keys of Java's MirrorClientConfig.CLIENT_CONFIG_DEF:
-// the only settings taken from source.cluster.* and target.cluster.*
-// (connection and security). Anything else, client.id and timeouts
-// included, must come through a role prefix such as consumer.* or admin.*.
+// clusterClientKeys are the keys of Kafka 4.3.1's
+// MirrorClientConfig.CLIENT_CONFIG_DEF: bootstrap.servers,
+// security.protocol and every ssl.* and sasl.* client key. They are the only
+// settings taken from source.cluster.* and target.cluster.* (connection and
+// security). Anything else, client.id and timeouts included, must come
+// through a role prefix such as consumer.* or admin.*.
 var clusterClientKeys = func() map[string]bool {
-	keys := []string{
-		"bootstrap.servers", "security.protocol",
-		// SslConfigs.addClientSslSupport
-		"ssl.protocol", "ssl.provider", "ssl.cipher.suites", "ssl.enabled.protocols",
-		"ssl.keystore.type", "ssl.keystore.location", "ssl.keystore.password", "ssl.key.password",
-		"ssl.keystore.key", "ssl.keystore.certificate.chain", "ssl.truststore.certificates",
-		"ssl.truststore.type", "ssl.truststore.location", "ssl.truststore.password",
-		"ssl.keymanager.algorithm", "ssl.trustmanager.algorithm", "ssl.endpoint.identification.algorithm",
-		"ssl.secure.random.implementation", "ssl.engine.factory.class",
-		// SaslConfigs.addClientSaslSupport
-		"sasl.kerberos.service.name", "sasl.kerberos.kinit.cmd", "sasl.kerberos.ticket.renew.window.factor",
-		"sasl.kerberos.ticket.renew.jitter", "sasl.kerberos.min.time.before.relogin",
-		"sasl.login.refresh.window.factor", "sasl.login.refresh.window.jitter",
-		"sasl.login.refresh.min.period.seconds", "sasl.login.refresh.buffer.seconds",
-		"sasl.mechanism", "sasl.jaas.config", "sasl.client.callback.handler.class",
-		"sasl.login.callback.handler.class", "sasl.login.class", "sasl.login.connect.timeout.ms",
-		"sasl.login.read.timeout.ms", "sasl.login.retry.backoff.max.ms", "sasl.login.retry.backoff.ms",
-		"sasl.oauthbearer.scope.claim.name", "sasl.oauthbearer.sub.claim.name",
-		"sasl.oauthbearer.token.endpoint.url", "sasl.oauthbearer.jwks.endpoint.url",
-		"sasl.oauthbearer.jwks.endpoint.refresh.ms", "sasl.oauthbearer.jwks.endpoint.retry.backoff.max.ms",
-		"sasl.oauthbearer.jwks.endpoint.retry.backoff.ms", "sasl.oauthbearer.clock.skew.seconds",
-		"sasl.oauthbearer.expected.audience", "sasl.oauthbearer.expected.issuer",
-		"sasl.oauthbearer.header.urlencode",
-	}
-	m := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		m[k] = true
+	m := map[string]bool{"bootstrap.servers": true}
+	for _, k := range clientKeys {
+		if k.name == "security.protocol" || strings.HasPrefix(k.name, "ssl.") || strings.HasPrefix(k.name, "sasl.") {
+			m[k.name] = true
+		}
 	}
 	return m
 }()
@@ -90,29 +78,69 @@ func withPrefix(props map[string]string, prefix string) map[string]string {
 	return out
 }
 
-// sourceAdminProps: source.cluster.*, then admin.*, then source.admin.*.
+// The client settings of each role, as Java's MirrorConnectorConfig builds
+// them: the cluster's connection settings (source.cluster.* or
+// target.cluster.*, only clusterClientKeys), then the role's prefix for
+// every cluster (producer., consumer., admin.), then the role's prefix for
+// this cluster (source.consumer., target.admin., ...), later ones winning,
+// and client.id labelled with the flow and the role. The un-prefixed
+// security.protocol, ssl.* and sasl.* keys of the connector config are not
+// used, as in Java (MirrorMaker's dedicated mode copies its top-level client
+// settings into source.cluster.* and target.cluster.* itself).
+
+// sourceAdminProps is Java's sourceAdminConfig.
 func (c *sourceConfig) sourceAdminProps(role string) map[string]string {
-	out := clientProps(c.props, prefixSourceCluster, prefixAdmin, prefixSourceAdmin)
-	c.addClientID(out, role)
-	return out
+	return c.roleProps(prefixSourceCluster, prefixAdmin, prefixSourceAdmin, role)
 }
 
-// targetAdminProps: target.cluster.*, then admin.*, then target.admin.*.
+// targetAdminProps is Java's targetAdminConfig.
 func (c *sourceConfig) targetAdminProps(role string) map[string]string {
-	out := clientProps(c.props, prefixTargetCluster, prefixAdmin, prefixTargetAdmin)
-	c.addClientID(out, role)
-	return out
+	return c.roleProps(prefixTargetCluster, prefixAdmin, prefixTargetAdmin, role)
 }
 
-// sourceConsumerProps: source.cluster.*, then consumer.*, then
-// source.consumer.*; auto-commit is always off and auto.offset.reset
-// defaults to earliest.
+// sourceProducerProps is Java's sourceProducerConfig.
+func (c *sourceConfig) sourceProducerProps(role string) map[string]string {
+	return c.roleProps(prefixSourceCluster, prefixProducer, prefixSourceProducer, role)
+}
+
+// targetProducerProps is Java's targetProducerConfig.
+func (c *sourceConfig) targetProducerProps(role string) map[string]string {
+	return c.roleProps(prefixTargetCluster, prefixProducer, prefixTargetProducer, role)
+}
+
+// sourceConsumerProps is Java's sourceConsumerConfig: auto-commit is always
+// off and auto.offset.reset defaults to earliest.
 func (c *sourceConfig) sourceConsumerProps(role string) map[string]string {
-	out := clientProps(c.props, prefixSourceCluster, prefixConsumer, prefixSourceConsumer)
+	return c.consumerProps(prefixSourceCluster, prefixSourceConsumer, role)
+}
+
+// targetConsumerProps is Java's targetConsumerConfig, with the consumer
+// defaults of sourceConsumerProps.
+func (c *sourceConfig) targetConsumerProps(role string) map[string]string {
+	return c.consumerProps(prefixTargetCluster, prefixTargetConsumer, role)
+}
+
+// offsetSyncsAdminProps is Java's offsetSyncsTopicAdminConfig: the admin of
+// the cluster holding the offset-syncs topic (offset-syncs.topic.location).
+func (c *sourceConfig) offsetSyncsAdminProps() map[string]string {
+	if c.offsetSyncsLocation == "target" {
+		return c.targetAdminProps(roleOffsetSyncsTargetAdmin)
+	}
+	return c.sourceAdminProps(roleOffsetSyncsSourceAdmin)
+}
+
+func (c *sourceConfig) consumerProps(clusterPrefix, sidePrefix, role string) map[string]string {
+	out := clientProps(c.props, clusterPrefix, prefixConsumer, sidePrefix)
 	out["enable.auto.commit"] = "false"
 	if _, ok := out["auto.offset.reset"]; !ok {
 		out["auto.offset.reset"] = "earliest"
 	}
+	c.addClientID(out, role)
+	return out
+}
+
+func (c *sourceConfig) roleProps(clusterPrefix, rolePrefix, sidePrefix, role string) map[string]string {
+	out := clientProps(c.props, clusterPrefix, rolePrefix, sidePrefix)
 	c.addClientID(out, role)
 	return out
 }

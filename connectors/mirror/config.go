@@ -1,9 +1,7 @@
 package mirror
 
 import (
-	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -22,6 +20,7 @@ const (
 	keyReplicationPolicyClass        = "replication.policy.class"
 	keyReplicationPolicySeparator    = mirrorclient.SeparatorConfig
 	keyInternalTopicSeparatorEnabled = mirrorclient.InternalTopicSeparatorEnabledConfig
+	keyForwardingAdminClass          = "forwarding.admin.class"
 	keyTopics                        = "topics"
 	keyTopicsExclude                 = "topics.exclude"
 	keyConsumerPollTimeoutMs         = "consumer.poll.timeout.ms"
@@ -32,6 +31,15 @@ const (
 	keyEmitOffsetSyncsEnabled        = "emit.offset-syncs.enabled"
 	keyOffsetSyncsTopicLocation      = "offset-syncs.topic.location"
 	keyOffsetSyncsReplicationFactor  = "offset-syncs.topic.replication.factor"
+	keyConfigPropertiesExclude       = "config.properties.exclude"
+	keySyncTopicConfigsEnabled       = "sync.topic.configs.enabled"
+	keySyncTopicConfigsInterval      = "sync.topic.configs.interval.seconds"
+	keySyncTopicAclsEnabled          = "sync.topic.acls.enabled"
+	keySyncTopicAclsInterval         = "sync.topic.acls.interval.seconds"
+	keyOffsetLagMax                  = "offset.lag.max"
+	keyTopicFilterClass              = "topic.filter.class"
+	keyConfigPropertyFilterClass     = "config.property.filter.class"
+	keyMetricNamesFormats            = "metric.names.formats"
 
 	// Task-only keys written by MirrorSourceConnector.TaskConfigs.
 	keyTaskAssignedPartitions = "task.assigned.partitions"
@@ -44,65 +52,106 @@ const (
 	defaultTopics             = ".*"
 	defaultTopicsExclude      = `mm2.*\.internal,.*\.replica,__.*` // Kafka 4.x's default
 	defaultReplicationFactor  = 2
+	// defaultForwardingAdminClass is KIP-787's ForwardingAdmin, which
+	// forwards every call to the cluster's admin client.
+	defaultForwardingAdminClass = "org.apache.kafka.clients.admin.ForwardingAdmin"
+	// defaultConfigPropertiesExclude is Kafka 4.x's
+	// DefaultConfigPropertyFilter.CONFIG_PROPERTIES_EXCLUDE_DEFAULT.
+	defaultConfigPropertiesExclude = "follower.replication.throttled.replicas,leader.replication.throttled.replicas," +
+		"message.timestamp.difference.max.ms,log.message.timestamp.before.max.ms,log.message.timestamp.after.max.ms," +
+		"message.timestamp.type,unclean.leader.election.enable,min.insync.replicas"
 )
 
-// newSourceConfigDef returns MirrorSourceConnector's ConfigDef: the keys this
-// first cut implements, with Java's names, types, defaults and docs. Keys it
-// does not define (the rest of MirrorSourceConfig, client overrides) are
-// accepted and ignored by ConfigDef.Parse, as in Java.
+// newSourceConfigDef returns MirrorSourceConnector's ConfigDef: every key of
+// Kafka 4.3.1's MirrorSourceConfig, in Java's order, with Java's names,
+// types, defaults, importance and validators. Keys it does not define
+// (client overrides such as source.cluster.*, consumer.*) are accepted and
+// ignored by ConfigDef.Parse, as in Java.
 //
-// Validation is Java's (types, required keys, resolvable classes) plus a few
-// range checks for values Java accepts at validation time but fails on later
-// (a zero timeout, a replication factor the broker must reject, a pattern
-// Go's regexp cannot compile).
+// Validation is Java's (types, required keys, lists without duplicates,
+// resolvable classes) plus a few range checks for values Java accepts at
+// validation time but fails on later (a zero timeout, a replication factor
+// the broker must reject, a pattern Go's regexp cannot compile). Class keys
+// accept the Java class names of the implementations Ferry provides.
 func newSourceConfigDef() *connect.ConfigDef {
-	return connect.NewConfigDef().
+	low, high := connect.ImportanceLow, connect.ImportanceHigh
+	d := connect.NewConfigDef().
 		Define(connect.ConfigKey{Name: keyEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: connect.ImportanceLow, Doc: "Whether to replicate source->target."}).
+			Importance: low, Doc: "Whether to replicate source->target."}).
 		Define(connect.ConfigKey{Name: keySourceClusterAlias, Type: connect.TypeStringConfig, Required: true,
-			Importance: connect.ImportanceHigh, Doc: "Alias of source cluster"}).
+			Importance: high, Doc: "Alias of source cluster"}).
 		Define(connect.ConfigKey{Name: keyTargetClusterAlias, Type: connect.TypeStringConfig, Default: defaultTargetClusterAlias,
-			Importance: connect.ImportanceHigh, Doc: "Alias of target cluster. Used in metrics reporting."}).
+			Importance: high, Doc: "Alias of target cluster. Used in metrics reporting."}).
 		Define(connect.ConfigKey{Name: keyAdminTimeoutMs, Type: connect.TypeLongConfig, Default: int64(60000),
-			Validator: connect.AtLeast(1), Importance: connect.ImportanceLow,
+			Validator: connect.AtLeast(1), Importance: low,
 			Doc: "Timeout for administrative tasks, e.g. detecting new topics."}).
 		Define(connect.ConfigKey{Name: keyReplicationPolicyClass, Type: connect.TypeClassConfig,
 			Default: mirrorclient.DefaultReplicationPolicyClass, Validator: knownPolicyClass,
-			Importance: connect.ImportanceLow, Doc: "Class which defines the remote topic naming convention."}).
+			Importance: low, Doc: "Class which defines the remote topic naming convention."}).
 		Define(connect.ConfigKey{Name: keyReplicationPolicySeparator, Type: connect.TypeStringConfig,
-			Default: mirrorclient.SeparatorDefault, Importance: connect.ImportanceLow,
+			Default: mirrorclient.SeparatorDefault, Importance: low,
 			Doc: "Separator used in remote topic naming convention."}).
 		Define(connect.ConfigKey{Name: keyInternalTopicSeparatorEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: connect.ImportanceLow,
-			Doc: "Whether to use replication.policy.separator to control the names of topics used by MirrorMaker 2 internally. " +
-				"Set to false to keep \".\" for internal topics when using a custom separator."}).
+			Importance: low,
+			Doc: "Whether the names of MirrorMaker's internal topics (offset syncs, checkpoints) use replication.policy.separator. " +
+				"false keeps \".\" in them with a custom separator, for compatibility with older versions."}).
+		Define(connect.ConfigKey{Name: keyForwardingAdminClass, Type: connect.TypeClassConfig, Default: defaultForwardingAdminClass,
+			Validator: knownClass(defaultForwardingAdminClass), Importance: low,
+			Doc: "Class through which remote topics, partitions, configs and ACLs are managed (KIP-787). " +
+				"Ferry provides the default, which calls the target cluster's admin API directly."})
+	defineClientKeys(d)
+	return d.
 		Define(connect.ConfigKey{Name: keyTopics, Type: connect.TypeListConfig, Default: defaultTopics,
-			Validator: compilablePatterns, Importance: connect.ImportanceHigh,
+			Validator: patternList(keyTopics), Importance: high,
 			Doc: "Topics to replicate. Supports comma-separated topic names and regexes."}).
 		Define(connect.ConfigKey{Name: keyTopicsExclude, Type: connect.TypeListConfig, Default: defaultTopicsExclude,
-			Validator: compilablePatterns, Importance: connect.ImportanceHigh,
+			Validator: patternList(keyTopicsExclude), Importance: high,
 			Doc: "Excluded topics. Supports comma-separated topic names and regexes. Excludes take precedence over includes."}).
+		Define(connect.ConfigKey{Name: keyConfigPropertiesExclude, Type: connect.TypeListConfig, Default: defaultConfigPropertiesExclude,
+			Validator: patternList(keyConfigPropertiesExclude), Importance: high,
+			Doc: "Topic config properties that should not be replicated. Supports comma-separated property names and regexes."}).
+		Define(connect.ConfigKey{Name: keyTopicFilterClass, Type: connect.TypeClassConfig, Default: defaultTopicFilterClass,
+			Validator: knownClass(defaultTopicFilterClass), Importance: low,
+			Doc: "TopicFilter to use. Selects topics to replicate."}).
+		Define(connect.ConfigKey{Name: keyConfigPropertyFilterClass, Type: connect.TypeClassConfig, Default: defaultConfigPropertyFilterClass,
+			Validator: knownClass(defaultConfigPropertyFilterClass), Importance: low,
+			Doc: "ConfigPropertyFilter to use. Selects topic config properties to replicate."}).
 		Define(connect.ConfigKey{Name: keyConsumerPollTimeoutMs, Type: connect.TypeLongConfig, Default: int64(1000),
-			Validator: connect.AtLeast(0), Importance: connect.ImportanceLow, Doc: "Timeout when polling source cluster."}).
+			Validator: connect.AtLeast(0), Importance: low, Doc: "Timeout when polling source cluster."}).
 		Define(connect.ConfigKey{Name: keyRefreshTopicsEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: connect.ImportanceLow, Doc: "Whether to periodically check for new topics and partitions."}).
+			Importance: low, Doc: "Whether to periodically check for new topics and partitions."}).
 		Define(connect.ConfigKey{Name: keyRefreshTopicsIntervalSeconds, Type: connect.TypeLongConfig, Default: int64(600),
-			Validator: nonZero, Importance: connect.ImportanceLow, Doc: "Frequency of topic refresh."}).
+			Validator: nonZero, Importance: low, Doc: "Frequency of topic refresh."}).
+		Define(connect.ConfigKey{Name: keySyncTopicConfigsEnabled, Type: connect.TypeBooleanConfig, Default: true,
+			Importance: low, Doc: "Whether to periodically configure remote topics to match their corresponding upstream topics."}).
+		Define(connect.ConfigKey{Name: keySyncTopicConfigsInterval, Type: connect.TypeLongConfig, Default: int64(600), Validator: nonZero,
+			Importance: low, Doc: "Frequency of topic config sync."}).
+		Define(connect.ConfigKey{Name: keySyncTopicAclsEnabled, Type: connect.TypeBooleanConfig, Default: true,
+			Importance: low, Doc: "Whether to periodically configure remote topic ACLs to match their corresponding upstream topics."}).
+		Define(connect.ConfigKey{Name: keySyncTopicAclsInterval, Type: connect.TypeLongConfig, Default: int64(600), Validator: nonZero,
+			Importance: low, Doc: "Frequency of topic ACL sync."}).
 		Define(connect.ConfigKey{Name: keyReplicationFactor, Type: connect.TypeIntConfig, Default: int32(defaultReplicationFactor),
-			Validator: replicationFactor, Importance: connect.ImportanceLow,
+			Validator: replicationFactor, Importance: low,
 			Doc: "Replication factor for newly created remote topics."}).
 		Define(connect.ConfigKey{Name: keyOffsetSyncsReplicationFactor, Type: connect.TypeShortConfig, Default: int16(3),
-			Validator: replicationFactor, Importance: connect.ImportanceLow, Doc: "Replication factor for offset-syncs topic."}).
+			Validator: replicationFactor, Importance: low, Doc: "Replication factor for offset-syncs topic."}).
+		Define(connect.ConfigKey{Name: keyOffsetLagMax, Type: connect.TypeLongConfig, Default: int64(100),
+			Importance: low, Doc: "How out-of-sync a remote partition can be before it is resynced."}).
 		Define(connect.ConfigKey{Name: keyOffsetSyncsTopicLocation, Type: connect.TypeStringConfig, Default: "source",
-			Validator: connect.In("source", "target"), Importance: connect.ImportanceLow,
+			Validator: connect.In("source", "target"), Importance: low,
 			Doc: "The location (source/target) of the offset-syncs topic."}).
 		Define(connect.ConfigKey{Name: keyEmitOffsetSyncsEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: connect.ImportanceLow, Doc: "Whether to store the new offset of the replicated records in offset-syncs topic or not."}).
+			Importance: low,
+			Doc: "Whether to write offset syncs (upstream and downstream offsets of replicated records) to the offset-syncs topic. " +
+				"MirrorCheckpointConnector needs them to emit checkpoints and sync group offsets."}).
 		Define(connect.ConfigKey{Name: keyHeartbeatsReplicationEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: connect.ImportanceLow,
-			Doc: "Whether to replicate the heartbeats topics even when the topic filter does not include them. " +
-				"If set to true, heartbeats topics identified by the replication policy will always be replicated, regardless of the topic filter configuration. " +
-				"If set to false, heartbeats topics will only be replicated if the topic filter allows."})
+			Importance: low,
+			Doc: "Whether heartbeats topics (as the replication policy identifies them) are replicated even when the topic filter " +
+				"does not select them. false replicates them only if the filter does."}).
+		Define(connect.ConfigKey{Name: keyMetricNamesFormats, Type: connect.TypeListConfig, Default: "legacy",
+			Validator: javaList(keyMetricNamesFormats, false, "legacy", "new"), Importance: low,
+			Doc: "Deprecated. Formats of MirrorMaker's metric names, legacy and/or new. Ferry emits no MirrorMaker metrics yet: " +
+				"the value is validated and not used."})
 }
 
 // newSourceTaskConfigDef is the connector's ConfigDef plus the keys
@@ -113,52 +162,6 @@ func newSourceTaskConfigDef() *connect.ConfigDef {
 			Importance: connect.ImportanceLow, Doc: "Topic-partitions assigned to this task to replicate."}).
 		Define(connect.ConfigKey{Name: keyTaskIndex, Type: connect.TypeIntConfig,
 			Importance: connect.ImportanceLow, Doc: "The index of the task"})
-}
-
-// knownPolicyClass rejects replication policies Ferry does not provide, with
-// the message Java's CLASS type gives for a missing class.
-func knownPolicyClass(v any) error {
-	s, _ := v.(string)
-	if _, err := mirrorclient.NewReplicationPolicy(s, nil); err != nil {
-		return fmt.Errorf("Class %s could not be found. Ferry provides %s and %s", s,
-			mirrorclient.DefaultReplicationPolicyClass, mirrorclient.IdentityReplicationPolicyClass)
-	}
-	return nil
-}
-
-func compilablePatterns(v any) error {
-	list, _ := v.([]string)
-	if _, err := compilePatternList(list); err != nil {
-		return err
-	}
-	return nil
-}
-
-// nonZero rejects 0; a negative refresh interval disables the refresh, as in
-// Java, but a zero one makes Java's scheduler throw.
-func nonZero(v any) error {
-	if n, ok := v.(int64); ok && n == 0 {
-		return errors.New("Value must not be 0 (use refresh.topics.enabled=false to disable the refresh)")
-	}
-	return nil
-}
-
-// replicationFactor accepts -1 (the target broker's default.replication.factor)
-// or 1..32767, the values CreateTopics can carry.
-func replicationFactor(v any) error {
-	var n int64
-	switch x := v.(type) {
-	case int32:
-		n = int64(x)
-	case int16:
-		n = int64(x)
-	default:
-		return nil
-	}
-	if n != -1 && (n < 1 || n > math.MaxInt16) {
-		return fmt.Errorf("Value must be -1 (the broker default) or between 1 and %d", math.MaxInt16)
-	}
-	return nil
 }
 
 // sourceConfig is a parsed MirrorSourceConnector (or task) configuration.
@@ -183,7 +186,20 @@ type sourceConfig struct {
 	emitOffsetSyncs       bool
 	offsetSyncsLocation   string
 	offsetSyncsReplFactor int16
-	adminTimeout          time.Duration
+	// offsetLagMax is offset.lag.max: how far the downstream offset may
+	// move past the last sync before a new one is emitted.
+	offsetLagMax int64
+	adminTimeout time.Duration
+	// configPropertiesExclude are the topic config names (regexes) never
+	// copied to remote topics.
+	configPropertiesExclude []string
+	// propertyFilter is the config.property.filter.class instance; use
+	// shouldReplicateConfigProperty.
+	propertyFilter *configPropertyFilter
+	// syncTopicConfigsInterval and syncTopicAclsInterval are 0 when that
+	// sync is disabled.
+	syncTopicConfigsInterval time.Duration
+	syncTopicAclsInterval    time.Duration
 
 	// Task-only settings.
 	isTask     bool
@@ -194,10 +210,17 @@ type sourceConfig struct {
 // parseSourceConfig parses props with def (the connector's or the task's
 // ConfigDef). The error lists every invalid key.
 func parseSourceConfig(def *connect.ConfigDef, props map[string]string) (*sourceConfig, error) {
-	v, err := def.Parse(props)
-	if err != nil {
-		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
+	v := connect.Values{}
+	var errs []string
+	for _, cv := range validateSourceConfig(def, props) {
+		v[cv.Name] = cv.Value
+		errs = append(errs, cv.Errors...)
 	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w",
+			&connect.KindError{Kind: connect.ErrBadRequest, Msg: strings.Join(errs, "\n")})
+	}
+	var err error
 	c := &sourceConfig{
 		props:                 copyProps(props),
 		connectorName:         strings.TrimSpace(props[keyName]),
@@ -215,12 +238,23 @@ func parseSourceConfig(def *connect.ConfigDef, props map[string]string) (*source
 	if secs := v[keyRefreshTopicsIntervalSeconds].(int64); v[keyRefreshTopicsEnabled].(bool) && secs > 0 {
 		c.refreshInterval = time.Duration(secs) * time.Second
 	}
+	c.offsetLagMax = v[keyOffsetLagMax].(int64)
+	c.configPropertiesExclude = v[keyConfigPropertiesExclude].([]string)
+	if secs := v[keySyncTopicConfigsInterval].(int64); v[keySyncTopicConfigsEnabled].(bool) && secs > 0 {
+		c.syncTopicConfigsInterval = time.Duration(secs) * time.Second
+	}
+	if secs := v[keySyncTopicAclsInterval].(int64); v[keySyncTopicAclsEnabled].(bool) && secs > 0 {
+		c.syncTopicAclsInterval = time.Duration(secs) * time.Second
+	}
 	// The policy is configured from the original properties, as Java's
 	// getConfiguredInstance does (so an unset separator means the default).
 	if c.policy, err = mirrorclient.NewReplicationPolicy(v[keyReplicationPolicyClass].(string), props); err != nil {
 		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
 	}
 	if c.filter, err = newTopicFilter(v[keyTopics].([]string), v[keyTopicsExclude].([]string)); err != nil {
+		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
+	}
+	if c.propertyFilter, err = newConfigPropertyFilter(c.configPropertiesExclude); err != nil {
 		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
 	}
 	if idx, ok := v[keyTaskIndex].(int32); ok {
@@ -244,6 +278,17 @@ func parseSourceConfig(def *connect.ConfigDef, props map[string]string) (*source
 		}
 	}
 	return c, nil
+}
+
+// splitDefaultList splits a LIST default the way ConfigDef parses it.
+func splitDefaultList(s string) []string {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func copyProps(props map[string]string) map[string]string {

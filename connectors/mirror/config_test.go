@@ -1,8 +1,11 @@
 package mirror
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -255,5 +258,167 @@ func TestClientPropsPrecedence(t *testing.T) {
 	got := tc.sourceConsumerProps(roleConsumer)
 	if got["client.id"] != "user|A->B|flow-2|replication-consumer" || got["auto.offset.reset"] != "latest" {
 		t.Errorf("task consumer client.id %q, auto.offset.reset %q", got["client.id"], got["auto.offset.reset"])
+	}
+}
+
+// TestConfigDefMatchesJava compares the ConfigDef with Kafka 4.3.1's
+// MirrorSourceConnector keys as Java's REST API lists them (the connector's
+// own keys, without the framework's): same order, names, types, required
+// flags, defaults and importance.
+func TestConfigDefMatchesJava(t *testing.T) {
+	raw, err := os.ReadFile("testdata/java-4.3.1-mirror-source-keys.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var java []struct {
+		Name       string  `json:"name"`
+		Type       string  `json:"type"`
+		Required   bool    `json:"required"`
+		Default    *string `json:"default_value"`
+		Importance string  `json:"importance"`
+	}
+	if err := json.Unmarshal(raw, &java); err != nil {
+		t.Fatal(err)
+	}
+	keys := newSourceConfigDef().Keys()
+	if len(keys) != len(java) {
+		t.Errorf("%d keys; Java has %d", len(keys), len(java))
+	}
+	for i := 0; i < len(keys) && i < len(java); i++ {
+		k, j := keys[i], java[i]
+		if k.Name != j.Name {
+			t.Fatalf("key %d is %s; Java's is %s", i, k.Name, j.Name)
+		}
+		var dflt *string
+		if !k.Required {
+			dflt = connect.ConvertToString(k.Default)
+		}
+		if string(k.Type) != j.Type || k.Required != j.Required || string(k.Importance) != j.Importance || !equalPtr(dflt, j.Default) {
+			t.Errorf("%s: type %s required %v default %s importance %s; Java: %s %v %s %s", k.Name,
+				k.Type, k.Required, showPtr(dflt), k.Importance, j.Type, j.Required, showPtr(j.Default), j.Importance)
+		}
+		if k.Doc == "" {
+			t.Errorf("%s has no documentation", k.Name)
+		}
+	}
+}
+
+func equalPtr(a, b *string) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func showPtr(p *string) string {
+	if p == nil {
+		return "null"
+	}
+	return strconv.Quote(*p)
+}
+
+// TestConfigValidationJavaMessages checks values against the messages
+// Kafka 4.3.1's MirrorSourceConnector.validate gives for them (recorded
+// from Java). An empty want means Java accepts the value.
+func TestConfigValidationJavaMessages(t *testing.T) {
+	cases := []struct{ key, value, want string }{
+		{"topics", "a,a", "Configuration 'topics' values must not be duplicated."},
+		{"topics", "", ""},
+		{"topics", "a,,b", "Configuration 'topics' values must not be empty."},
+		{"topics", " , ", "Configuration 'topics' values must not be duplicated."},
+		{"topics.exclude", "", ""},
+		{"config.properties.exclude", "", ""},
+		{"config.properties.exclude", "x,x", "Configuration 'config.properties.exclude' values must not be duplicated."},
+		{"metric.names.formats", "foo", "Invalid value foo for configuration metric.names.formats: String must be one of: legacy, new"},
+		{"metric.names.formats", "", "Configuration 'metric.names.formats' must not be empty. Valid values include: [legacy, new]"},
+		{"metric.names.formats", "legacy,new", ""},
+		{"metric.names.formats", "new,new", "Configuration 'metric.names.formats' values must not be duplicated."},
+		{"metric.names.formats", "legacy,,new", "Configuration 'metric.names.formats' values must not be empty."},
+		{"metric.names.formats", "legacy, foo", "Invalid value foo for configuration metric.names.formats: String must be one of: legacy, new"},
+		{"security.protocol", "tls", "Invalid value tls for configuration security.protocol: String must be one of (case insensitive): SASL_SSL, PLAINTEXT, SSL, SASL_PLAINTEXT"},
+		{"security.protocol", "sasl_ssl", ""},
+		{"ssl.cipher.suites", "a,a", "Configuration 'ssl.cipher.suites' values must not be duplicated."},
+		{"ssl.enabled.protocols", "", ""},
+		{"ssl.enabled.protocols", "TLSv1.2,", "Configuration 'ssl.enabled.protocols' values must not be empty."},
+		{"config.providers", "a,a", "Configuration 'config.providers' values must not be duplicated."},
+		{"metric.reporters", "", ""},
+		{"metric.reporters", "a,a", "Configuration 'metric.reporters' values must not be duplicated."},
+		{"sasl.oauthbearer.expected.audience", "a,a", "Configuration 'sasl.oauthbearer.expected.audience' values must not be duplicated."},
+		{"sasl.login.refresh.window.factor", "0.1", "Invalid value 0.1 for configuration sasl.login.refresh.window.factor: Value must be at least 0.5"},
+		{"sasl.login.refresh.window.jitter", "0.3", "Invalid value 0.3 for configuration sasl.login.refresh.window.jitter: Value must be no more than 0.25"},
+		{"sasl.login.refresh.min.period.seconds", "1000", "Invalid value 1000 for configuration sasl.login.refresh.min.period.seconds: Value must be no more than 900"},
+		{"sasl.login.refresh.buffer.seconds", "-1", "Invalid value -1 for configuration sasl.login.refresh.buffer.seconds: Value must be at least 0"},
+		{"sasl.oauthbearer.assertion.algorithm", "x", "Invalid value x for configuration sasl.oauthbearer.assertion.algorithm: String must be one of (case insensitive): ES256, RS256"},
+		{"sasl.oauthbearer.assertion.claim.exp.seconds", "-1", "Invalid value -1 for configuration sasl.oauthbearer.assertion.claim.exp.seconds: Value must be at least 0"},
+		{"sasl.oauthbearer.assertion.claim.nbf.seconds", "3601", "Invalid value 3601 for configuration sasl.oauthbearer.assertion.claim.nbf.seconds: Value must be no more than 3600"},
+		{"sasl.kerberos.ticket.renew.window.factor", "abc", "Invalid value abc for configuration sasl.kerberos.ticket.renew.window.factor: Not a number of type DOUBLE"},
+		{"sasl.login.connect.timeout.ms", "x", "Invalid value x for configuration sasl.login.connect.timeout.ms: Not a number of type INT"},
+		{"offset-syncs.topic.location", "Source", "Invalid value Source for configuration offset-syncs.topic.location: String must be one of: source, target"},
+		{"topic.filter.class", "Nope", "Invalid value Nope for configuration topic.filter.class: Class Nope could not be found."},
+		{"forwarding.admin.class", "Nope", "Invalid value Nope for configuration forwarding.admin.class: Class Nope could not be found."},
+		{"config.property.filter.class", "Nope", "Invalid value Nope for configuration config.property.filter.class: Class Nope could not be found."},
+		{"ssl.provider", "", ""},
+		{"sasl.mechanism", "SCRAM-SHA-512", ""},
+		{"sasl.jaas.config", "x required;", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.key+"="+tc.value, func(t *testing.T) {
+			props := map[string]string{"name": "x", "source.cluster.alias": "A", tc.key: tc.value}
+			var got []string
+			for _, cv := range (&MirrorSourceConnector{}).Validate(props) {
+				if cv.Name == tc.key {
+					got = cv.Errors
+				} else if len(cv.Errors) > 0 {
+					t.Errorf("unexpected errors on %s: %v", cv.Name, cv.Errors)
+				}
+			}
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Errorf("errors %q; Java accepts the value", got)
+			case tc.want != "" && (len(got) != 1 || !strings.HasPrefix(got[0], tc.want)):
+				t.Errorf("errors %q; want one starting with %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestValidateEmitOffsetSyncs(t *testing.T) {
+	const msg = "MirrorSourceConnector can't setup offset-syncs feature while emit.offset-syncs.enabled set to false"
+	cases := []struct {
+		extra map[string]string
+		want  bool
+	}{
+		{map[string]string{"emit.offset-syncs.enabled": "false", "offset-syncs.topic.location": "target"}, true},
+		{map[string]string{"emit.offset-syncs.enabled": "false", "offset-syncs-source-producer.acks": "1"}, true},
+		{map[string]string{"emit.offset-syncs.enabled": "FALSE", "offset-syncs.topic.location": "target"}, false}, // Java compares "false" exactly
+		{map[string]string{"emit.offset-syncs.enabled": "false"}, false},
+		{map[string]string{"offset-syncs.topic.location": "target"}, false},
+	}
+	for _, tc := range cases {
+		props := map[string]string{"source.cluster.alias": "A"}
+		maps.Copy(props, tc.extra)
+		var got []string
+		for _, cv := range (&MirrorSourceConnector{}).Validate(props) {
+			if cv.Name == "emit.offset-syncs.enabled" {
+				got = cv.Errors
+			}
+		}
+		if has := len(got) == 1 && got[0] == msg; has != tc.want || (!tc.want && len(got) > 0) {
+			t.Errorf("%v: errors %q; want the offset-syncs error: %v", tc.extra, got, tc.want)
+		}
+	}
+}
+
+func TestClassKeysSelectFerryImplementations(t *testing.T) {
+	for key, classes := range map[string][]string{
+		"topic.filter.class":           {"org.apache.kafka.connect.mirror.DefaultTopicFilter", "DefaultTopicFilter"},
+		"config.property.filter.class": {"org.apache.kafka.connect.mirror.DefaultConfigPropertyFilter", "DefaultConfigPropertyFilter"},
+		"forwarding.admin.class":       {"org.apache.kafka.clients.admin.ForwardingAdmin", "ForwardingAdmin"},
+		"replication.policy.class":     {"org.apache.kafka.connect.mirror.IdentityReplicationPolicy", "DefaultReplicationPolicy"},
+	} {
+		for _, class := range classes {
+			if _, err := parseSourceConfig(newSourceConfigDef(), map[string]string{"source.cluster.alias": "A", key: class}); err != nil {
+				t.Errorf("%s=%s: %v", key, class, err)
+			}
+		}
+		_, err := parseSourceConfig(newSourceConfigDef(), map[string]string{"source.cluster.alias": "A", key: "com.example.Custom"})
+		if err == nil || !strings.Contains(err.Error(), "Class com.example.Custom could not be found. Ferry provides org.apache.kafka.") {
+			t.Errorf("%s=com.example.Custom: error %v does not name the classes Ferry provides", key, err)
+		}
 	}
 }

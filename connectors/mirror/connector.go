@@ -33,11 +33,10 @@ type MirrorSourceConnector struct {
 	known []topicPartition
 
 	cancel context.CancelFunc
-	// loopDone is closed when the refresh goroutine has returned (nil when
-	// none was started).
-	loopDone chan struct{}
-	// wg tracks the refresh goroutine and admin calls that outlived
-	// admin.timeout.ms.
+	// loops tracks the periodic goroutines: the topic refresh and the
+	// topic config and ACL syncs.
+	loops sync.WaitGroup
+	// wg tracks admin calls that outlived admin.timeout.ms.
 	wg       sync.WaitGroup
 	stopOnce sync.Once
 }
@@ -53,7 +52,9 @@ func (c *MirrorSourceConnector) Config() *connect.ConfigDef { return newSourceCo
 
 // Start connects to both clusters, selects the source partitions to
 // replicate, creates the missing remote topics and partitions on the target
-// cluster, then starts the topic refresh. Every admin call is bounded by
+// cluster, then starts the topic refresh and the topic config and ACL
+// syncs (the syncs run at once, then every interval, as Java's
+// scheduleRepeating). Every admin call is bounded by
 // admin.timeout.ms; a failure is returned, naming the cluster and topic.
 func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.ConnectorContext, props map[string]string) error {
 	began := time.Now()
@@ -98,6 +99,7 @@ func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.Connecto
 		c.setKnown(expandPartitions(sourceTopics))
 		var targetTopics map[string]int32
 		if targetTopics, err = c.findTargetTopics(ctx); err == nil {
+			c.reportExtraRemotePartitions(sourceTopics, targetTopics)
 			err = c.createRemoteTopics(ctx, sourceTopics, targetTopics)
 		}
 	}
@@ -109,9 +111,14 @@ func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.Connecto
 	loopCtx, cancel := context.WithCancel(ctx)
 	c.cancel = cancel
 	if cfg.refreshInterval > 0 {
-		c.loopDone = make(chan struct{})
-		c.wg.Add(1)
-		go c.refreshLoop(loopCtx)
+		c.startLoop(func() { c.refreshLoop(loopCtx) })
+	}
+	if cfg.syncTopicAclsInterval > 0 {
+		acls := &aclSync{c: c}
+		c.startLoop(func() { c.syncLoop(loopCtx, "topic ACL sync", cfg.syncTopicAclsInterval, acls.run) })
+	}
+	if cfg.syncTopicConfigsInterval > 0 {
+		c.startLoop(func() { c.syncLoop(loopCtx, "topic config sync", cfg.syncTopicConfigsInterval, c.syncTopicConfigs) })
 	}
 	c.log.Info().Int("topic_partitions", len(c.knownPartitions())).Dur("took", time.Since(began)).
 		Msg("started MirrorSourceConnector")
@@ -146,23 +153,19 @@ func (c *MirrorSourceConnector) TaskConfigs(ctx context.Context, maxTasks int) (
 	return out, nil
 }
 
-// Stop ends the refresh loop, closes the admin clients and waits (until ctx
-// ends) for admin calls still running in sarama.
+// Stop ends the refresh and sync loops, closes the admin clients and waits
+// (until ctx ends) for admin calls still running in sarama.
 func (c *MirrorSourceConnector) Stop(ctx context.Context) error {
 	c.stopOnce.Do(func() {
 		if c.cancel != nil {
 			c.cancel()
 		}
-		// The loop returns promptly once cancelled (its admin calls stop
-		// waiting on the context); the admins are closed only after it,
-		// as it uses them.
-		if c.loopDone != nil {
-			select {
-			case <-c.loopDone:
-			case <-ctx.Done():
-				c.log.Warn().Msg("stopped before the topic refresh finished")
-				return
-			}
+		// The loops return promptly once cancelled (their admin calls
+		// stop waiting on the context); the admins are closed only after
+		// them, as they use them.
+		if !waitGroup(ctx, &c.loops) {
+			c.log.Warn().Msg("stopped before the topic refresh and syncs finished")
+			return
 		}
 		c.closeAdmins()
 		if !waitGroup(ctx, &c.wg) {
@@ -201,8 +204,6 @@ func (c *MirrorSourceConnector) setKnown(parts []topicPartition) {
 // failures are logged and retried at the next tick; a permanent one fails
 // the connector through RaiseError and ends the loop.
 func (c *MirrorSourceConnector) refreshLoop(ctx context.Context) {
-	defer c.wg.Done()
-	defer close(c.loopDone)
 	ticker := time.NewTicker(c.cfg.refreshInterval)
 	defer ticker.Stop()
 	for {
@@ -222,6 +223,41 @@ func (c *MirrorSourceConnector) refreshLoop(ctx context.Context) {
 			c.log.Error().Err(err).Msg("topic refresh failed")
 			c.cctx.RaiseError(fmt.Errorf("MirrorSourceConnector topic refresh: %w", err))
 			return
+		}
+	}
+}
+
+// startLoop runs loop on its own goroutine, tracked by c.loops.
+func (c *MirrorSourceConnector) startLoop(loop func()) {
+	c.loops.Add(1)
+	go func() {
+		defer c.loops.Done()
+		loop()
+	}()
+}
+
+// syncLoop runs run at once and then every interval (Java's
+// scheduleRepeating) until ctx ends or run returns errStopSync. A failed
+// run is logged, as Java's scheduler does, and the next run tries again:
+// replication goes on without the sync.
+func (c *MirrorSourceConnector) syncLoop(ctx context.Context, what string, interval time.Duration, run func(context.Context) error) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		err := run(ctx)
+		switch {
+		case err == nil:
+		case ctx.Err() != nil, errors.Is(err, errStopSync):
+			return
+		case isRetriable(err):
+			c.log.Warn().Err(err).Msgf("%s failed; retrying at the next interval", what)
+		default:
+			c.log.Error().Err(err).Msgf("%s failed; retrying at the next interval", what)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
 		}
 	}
 }

@@ -51,6 +51,7 @@ func applyConsumerProps(props map[string]string, sc *sarama.Config) (consumerSet
 		{"fetch.min.bytes", 0, func(n int64) { sc.Consumer.Fetch.Min = int32(n) }},
 		{"max.partition.fetch.bytes", 1, func(n int64) { sc.Consumer.Fetch.Default = int32(n) }},
 		{"fetch.max.wait.ms", 0, func(n int64) { sc.Consumer.MaxWaitTime = time.Duration(n) * time.Millisecond }},
+		{"fetch.max.bytes", 0, func(n int64) { sc.Consumer.Fetch.Max = int32(n) }},
 	}
 	for _, k := range ints {
 		v, ok := props[k.key]
@@ -62,6 +63,10 @@ func applyConsumerProps(props map[string]string, sc *sarama.Config) (consumerSet
 			return s, fmt.Errorf("invalid value %s for consumer configuration %s: expected an integer of at least %d", v, k.key, k.min)
 		}
 		k.set(n)
+	}
+	if v := strings.TrimSpace(props["client.rack"]); v != "" {
+		// Fetch from the closest replica (KIP-392), as Java's consumer does.
+		sc.RackID = v
 	}
 	sc.Consumer.Return.Errors = true
 	return s, nil

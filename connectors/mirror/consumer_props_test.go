@@ -17,6 +17,8 @@ func TestApplyConsumerProps(t *testing.T) {
 		"fetch.min.bytes":           "100",
 		"max.partition.fetch.bytes": "2048",
 		"fetch.max.wait.ms":         "50",
+		"fetch.max.bytes":           "4096",
+		"client.rack":               "eu-west-1a",
 		"unknown.key":               "ignored",
 	}, sc)
 	if err != nil {
@@ -24,6 +26,7 @@ func TestApplyConsumerProps(t *testing.T) {
 	}
 	if s.reset != "latest" || s.maxPollRecords != 10 || sc.Consumer.IsolationLevel != sarama.ReadCommitted ||
 		sc.Consumer.Fetch.Min != 100 || sc.Consumer.Fetch.Default != 2048 || sc.Consumer.MaxWaitTime != 50*time.Millisecond ||
+		sc.Consumer.Fetch.Max != 4096 || sc.RackID != "eu-west-1a" ||
 		!sc.Consumer.Return.Errors {
 		t.Errorf("settings %+v, sarama consumer %+v", s, sc.Consumer)
 	}
@@ -36,6 +39,7 @@ func TestApplyConsumerProps(t *testing.T) {
 		"isolation.level":   "serializable",
 		"max.poll.records":  "0",
 		"fetch.max.wait.ms": "soon",
+		"fetch.max.bytes":   "-1",
 	} {
 		_, err := applyConsumerProps(map[string]string{key: value}, sarama.NewConfig())
 		if err == nil || !strings.Contains(err.Error(), key) {

@@ -3,24 +3,34 @@
 // for Java MirrorMaker 2 work unchanged, and the records and Connect offsets
 // they write are the ones Java writes.
 //
-// This first cut holds MirrorSourceConnector and MirrorSourceTask:
+// It holds MirrorSourceConnector and MirrorSourceTask:
 //
 //   - MirrorSourceConnector lists the source cluster's topics, selects those
-//     to replicate (topics / topics.exclude, heartbeats, never internal topics
-//     or cycles), creates their renamed copies on the target cluster with the
-//     same partition count, and re-checks every refresh.topics.interval.seconds,
-//     asking the runtime for new task configs when the partition set changes.
+//     to replicate (topics / topics.exclude or topic.filter.class,
+//     heartbeats, never internal topics or cycles), creates their renamed
+//     copies on the target cluster with the same partition count and the
+//     source's topic configs (config.property.filter.class), adds
+//     partitions, keeps topic configs and literal topic ACLs in sync on
+//     their intervals (topic_config_sync.go, acl_sync.go), and re-checks
+//     every refresh.topics.interval.seconds, asking the runtime for new task
+//     configs when the partition set changes.
 //   - MirrorSourceTask consumes its assigned source partitions (no consumer
-//     group; offsets live in Connect's offsets topic) and returns each record
-//     renamed by the replication policy, bytes unchanged.
+//     group; offsets live in Connect's offsets topic), returns each record
+//     renamed by the replication policy, bytes unchanged, and writes Java's
+//     OffsetSync records to the offset-syncs topic (offset_sync*.go). Faults
+//     it rides out are logged and shown in its RUNNING status
+//     (faults.go, fault_status.go).
 //
-// Not yet here (later issues): offset syncs, topic config and ACL sync,
-// MirrorCheckpointConnector and MirrorHeartbeatConnector, metrics.
+// Not yet here (later issues): MirrorCheckpointConnector and
+// MirrorHeartbeatConnector, metrics.
 //
-// Goroutines: the connector owns one refresh goroutine (started by Start,
-// stopped by Stop or by Start's context). A task owns one goroutine per
+// Goroutines: the connector owns up to three periodic goroutines (topic
+// refresh, topic config sync, ACL sync), started by Start and stopped by Stop
+// or by Start's context. A task owns one goroutine per
 // assigned partition that moves records from sarama's partition consumer to
-// the task's event channel; Poll is the only reader. Both track their
+// the task's event channel (Poll is the only reader), a fault watcher, and,
+// while the source cannot be reached at start, a goroutine that keeps
+// connecting. Both track their
 // goroutines in a WaitGroup that Stop waits for. Admin calls run on a helper
 // goroutine so they can be bounded by admin.timeout.ms even though sarama's
 // calls take no context (see boundedCall).
@@ -38,6 +48,14 @@
 //     every KafkaException and keeps polling.
 //   - auto.offset.reset=none with no stored offset fails Start; Java's
 //     consumer would throw on every poll.
+//   - Faults the task rides out are said in the log with numbers (faults.go):
+//     an unreachable source or target, with its alias and for how long,
+//     repeated while it lasts; the size of a gap left by source retention
+//     (offset out of range); a deleted source topic, whose partitions are
+//     parked instead of retried until the connector reassigns the tasks.
+//     Java's consumer resets and retries with client log lines only. A
+//     record the target refuses fails the task with a trace naming its
+//     source topic, partition and offset (the runtime's producer error).
 //   - Validation also rejects values Java accepts but cannot use: a zero
 //     admin.timeout.ms or refresh interval, a negative poll timeout, a
 //     replication.factor CreateTopics cannot carry, patterns Go's regexp

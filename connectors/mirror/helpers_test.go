@@ -43,10 +43,27 @@ func (c *testConnectorContext) raisedErrors() []error {
 	return append([]error(nil), c.raised...)
 }
 
-// testTaskContext hands the task a logger and an offset reader.
+// testTaskContext hands the task a logger and an offset reader, and
+// records the problems the task reports (connect.ProblemReporter).
 type testTaskContext struct {
 	log     zerolog.Logger
 	offsets connect.OffsetReader
+
+	mu       sync.Mutex
+	problems []string
+}
+
+func (c *testTaskContext) ReportProblem(msg string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.problems = append(c.problems, msg)
+}
+
+// reported returns the problems reported so far, in order.
+func (c *testTaskContext) reported() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.problems...)
 }
 
 func newTaskContext(t *testing.T, offsets connect.OffsetReader) *testTaskContext {

@@ -15,9 +15,16 @@ var errPartitionConsumerEnded = errors.New("partition consumer ended")
 
 // partitionReader moves one source partition's records from sarama's
 // partition consumer to the task's event channel, on its own goroutine
-// (run). It re-subscribes after transient failures, applies
-// auto.offset.reset when its offset falls out of range (as Java's consumer
-// does), and reports permanent failures to Poll.
+// (run). What it does on a failure (recover):
+//
+//   - retriable errors (broker unreachable, no leader): sarama retries, or
+//     the reader subscribes again after a retry backoff; the task's
+//     sourceHealth says so in the log while it lasts;
+//   - OFFSET_OUT_OF_RANGE: auto.offset.reset applies, as with Java's
+//     consumer, and the gap is logged with its size (offset_reset.go);
+//   - UNKNOWN_TOPIC_OR_PARTITION for a deleted topic: the partition is
+//     parked until the connector reassigns the tasks (deleted_topic.go);
+//   - anything else fails the task through Poll, naming the partition.
 type partitionReader struct {
 	task *MirrorSourceTask
 	tp   topicPartition
@@ -26,18 +33,23 @@ type partitionReader struct {
 	next int64
 	pc   sarama.PartitionConsumer
 	log  zerolog.Logger
+	// pending is a failure of the subscription made at start, dealt
+	// with first thing by run.
+	pending error
+	// outOfRangeAt and outOfRangeHits count OFFSET_OUT_OF_RANGE answers
+	// in a row for an offset the partition holds (resetAfterOutOfRange).
+	outOfRangeAt   int64
+	outOfRangeHits int
 }
 
-// subscribe starts a partition consumer at next. An explicit offset outside
-// the partition's range falls back to auto.offset.reset.
+func newPartitionReader(t *MirrorSourceTask, tp topicPartition, next int64) *partitionReader {
+	return &partitionReader{task: t, tp: tp, next: next, outOfRangeAt: -1,
+		log: t.log.With().Str("topic", tp.topic).Int32("partition", tp.partition).Logger()}
+}
+
+// subscribe starts a partition consumer at next.
 func (r *partitionReader) subscribe() error {
 	pc, err := r.task.consumer.ConsumePartition(r.tp.topic, r.tp.partition, r.next)
-	if errors.Is(err, sarama.ErrOffsetOutOfRange) && r.next >= 0 {
-		if err = r.reset(); err != nil {
-			return err
-		}
-		pc, err = r.task.consumer.ConsumePartition(r.tp.topic, r.tp.partition, r.next)
-	}
 	if err != nil {
 		return err
 	}
@@ -45,31 +57,26 @@ func (r *partitionReader) subscribe() error {
 	return nil
 }
 
-// reset moves next to where auto.offset.reset says.
-func (r *partitionReader) reset() error {
-	off, err := r.task.resetOffset()
-	if err != nil {
-		return fmt.Errorf("offset %d is out of range and %w", r.next, err)
-	}
-	r.log.Warn().Int64("offset", r.next).Str("auto_offset_reset", r.task.settings.reset).
-		Msg("offset out of range; resetting")
-	r.next = off
-	return nil
-}
-
 func (r *partitionReader) run() {
 	defer r.task.wg.Done()
+	backoff := false
+	if r.pending != nil {
+		var ok bool
+		if backoff, ok = r.recover(r.pending); !ok {
+			return
+		}
+		r.pending = nil
+	}
 	for {
 		if r.pc == nil {
-			if !r.wait(r.task.retryBackoff) {
+			if backoff && !r.wait(r.task.retryBackoff) {
 				return
 			}
 			if err := r.subscribe(); err != nil {
-				if !isRetriable(err) {
-					r.fail(err)
+				var ok bool
+				if backoff, ok = r.recover(err); !ok {
 					return
 				}
-				r.log.Warn().Err(err).Msg("cannot consume the partition; retrying")
 				continue
 			}
 		}
@@ -78,24 +85,48 @@ func (r *partitionReader) run() {
 		if r.stopping() {
 			return
 		}
-		if errors.Is(err, sarama.ErrOffsetOutOfRange) {
-			if err = r.reset(); err != nil {
-				r.fail(err)
-				return
-			}
-			continue
-		}
-		if !isRetriable(err) {
-			r.fail(err)
+		var ok bool
+		if backoff, ok = r.recover(err); !ok {
 			return
 		}
-		r.log.Warn().Err(err).Int64("next_offset", r.next).Msg("partition consumer ended; subscribing again")
+	}
+}
+
+// recover decides what a failure to subscribe or consume means. It returns
+// whether to wait a retry backoff before subscribing again, and false in
+// ok when the reader must end (the task stops or the partition failed).
+func (r *partitionReader) recover(err error) (backoff, ok bool) {
+	health := r.task.faults.source
+	switch {
+	case errors.Is(err, sarama.ErrOffsetOutOfRange):
+		retry, rerr := r.resetAfterOutOfRange()
+		if rerr == nil {
+			return retry, true
+		}
+		if isRetriable(rerr) {
+			health.failed(r.tp, rerr, time.Now())
+			return true, true
+		}
+		r.fail(rerr)
+		return false, false
+	case errors.Is(err, sarama.ErrUnknownTopicOrPartition):
+		return true, r.awaitTopic(err)
+	case errors.Is(err, errPartitionConsumerEnded), isRetriable(err):
+		health.failed(r.tp, err, time.Now())
+		return true, true
+	default:
+		r.fail(err)
+		return false, false
 	}
 }
 
 // forward hands records to the task until the partition consumer ends
-// (returning why) or the task stops (returning nil).
+// (returning why) or the task stops (returning nil). Errors sarama
+// retries itself are reported to the task's sourceHealth; those it would
+// retry forever in vain (offset out of range, topic deleted) or never
+// (permanent ones) end the consumer, so recover can decide.
 func (r *partitionReader) forward() error {
+	health := r.task.faults.source
 	msgs, errs := r.pc.Messages(), r.pc.Errors()
 	var failure error
 	for msgs != nil || errs != nil {
@@ -111,6 +142,9 @@ func (r *partitionReader) forward() error {
 			select {
 			case r.task.events <- taskEvent{msg: m}:
 				r.next = m.Offset + 1
+				if health.nFailing.Load() > 0 {
+					health.progressed(r.tp, time.Now())
+				}
 			case <-r.task.done:
 				r.closeAndDrain(msgs, errs)
 				return nil
@@ -120,15 +154,15 @@ func (r *partitionReader) forward() error {
 				errs = nil
 				continue
 			}
-			if errors.Is(e.Err, sarama.ErrOffsetOutOfRange) || !isRetriable(e.Err) {
-				r.log.Error().Err(e.Err).Msg("consumer error")
+			if errors.Is(e.Err, sarama.ErrOffsetOutOfRange) || errors.Is(e.Err, sarama.ErrUnknownTopicOrPartition) ||
+				!isRetriable(e.Err) {
 				if failure == nil {
 					failure = e.Err
 				}
 				r.pc.AsyncClose()
 				continue
 			}
-			r.log.Warn().Err(e.Err).Msg("consumer error; retrying")
+			health.failed(r.tp, e.Err, time.Now())
 		}
 	}
 	if failure == nil {
@@ -166,16 +200,7 @@ func (r *partitionReader) fail(err error) {
 }
 
 // wait waits d, or returns false as soon as the task stops.
-func (r *partitionReader) wait(d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return true
-	case <-r.task.done:
-		return false
-	}
-}
+func (r *partitionReader) wait(d time.Duration) bool { return r.task.pause(d) }
 
 func (r *partitionReader) stopping() bool {
 	select {

@@ -25,8 +25,16 @@ type MirrorSourceTask struct {
 	settings     consumerSettings
 	retryBackoff time.Duration
 
+	// client and consumer are set once connected to the source (conn
+	// guards them: the connection may be made in the background).
 	client   sarama.Client
 	consumer sarama.Consumer
+	conn     sourceConn
+	// faults tracks the faults the task rides out and reports them.
+	faults taskFaults
+	// offsetSyncs writes the offset syncs (nil when
+	// emit.offset-syncs.enabled=false).
+	offsetSyncs *offsetSyncWriter
 
 	// events carries records (and permanent partition failures) from the
 	// partition readers to Poll, its only reader.
@@ -54,9 +62,10 @@ func NewMirrorSourceTask() *MirrorSourceTask { return &MirrorSourceTask{} }
 func (t *MirrorSourceTask) Version() string { return connect.Version }
 
 // Start reads the stored offsets of the assigned partitions, connects a
-// consumer to the source cluster (bounded by admin.timeout.ms) and starts
-// reading every partition at its stored offset + 1, or where
-// auto.offset.reset says when none is stored.
+// consumer to the source cluster (bounded by admin.timeout.ms; when the
+// source is unreachable the task starts anyway and keeps connecting in the
+// background, see startSource) and starts reading every partition at its
+// stored offset + 1, or where auto.offset.reset says when none is stored.
 func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskContext, props map[string]string) error {
 	cfg, err := parseSourceConfig(newSourceTaskConfigDef(), props)
 	if err != nil {
@@ -81,37 +90,26 @@ func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskCon
 		return err
 	}
 
-	t.client, err = boundedCall(ctx, cfg.adminTimeout, &t.wg,
-		func() (sarama.Client, error) { return sarama.NewClient(kc.Brokers, kc.Sarama) },
-		func(c sarama.Client, err error) {
-			if err == nil {
-				_ = c.Close()
-			}
-		})
-	if err != nil {
-		return fmt.Errorf("connect consumer to source cluster %q at %s: %w", cfg.sourceAlias, strings.Join(kc.Brokers, ","), err)
-	}
-	if t.consumer, err = sarama.NewConsumerFromClient(t.client); err != nil {
-		_ = t.client.Close()
-		return fmt.Errorf("create consumer for source cluster %q: %w", cfg.sourceAlias, err)
+	if cfg.emitOffsetSyncs {
+		producer, err := newOffsetSyncProducer(cfg, t.log)
+		if err != nil {
+			_ = t.Stop(ctx)
+			return err
+		}
+		t.offsetSyncs = newOffsetSyncWriter(cfg.offsetSyncsTopic(), cfg.offsetLagMax, producer, t.log)
 	}
 
 	t.events = make(chan taskEvent, t.settings.maxPollRecords)
 	t.done = make(chan struct{})
-	for _, tp := range cfg.partitions {
-		r := &partitionReader{task: t, tp: tp, next: starts[tp],
-			log: t.log.With().Str("topic", tp.topic).Int32("partition", tp.partition).Logger()}
-		// The first subscription is made here, so auto.offset.reset=latest
-		// means "the end of the partition when the task started".
-		if err := r.subscribe(); err != nil {
-			if !isRetriable(err) {
-				_ = t.Stop(ctx)
-				return fmt.Errorf("consume %s from source cluster %q: %w", tp, cfg.sourceAlias, err)
-			}
-			r.log.Warn().Err(err).Msg("cannot consume the partition yet; retrying")
-		}
-		t.wg.Add(1)
-		go r.run()
+	t.initFaults()
+	if r, ok := tctx.(connect.ProblemReporter); ok {
+		t.faults.status.reporter = r
+	}
+	t.wg.Add(1)
+	go t.watchFaults()
+	if err := t.startSource(ctx, kc, starts); err != nil {
+		_ = t.Stop(ctx)
+		return err
 	}
 	t.log.Info().Int("topic_partitions", len(cfg.partitions)).Str("partitions", joinPartitions(cfg.partitions)).
 		Msg("replicating topic-partitions")
@@ -214,21 +212,33 @@ func (t *MirrorSourceTask) Poll(ctx context.Context) ([]*connect.SourceRecord, e
 		return nil, t.fatal
 	}
 	t.log.Trace().Int("records", len(out)).Msg("polled")
+	t.faults.target.handedOut(len(out))
 	return out, nil
 }
 
-// Commit does nothing yet. Java emits offset syncs here (the delayed ones
-// for quiet partitions); offset syncs come with a later issue.
-func (t *MirrorSourceTask) Commit(ctx context.Context) error { return nil }
-
-// CommitRecord does nothing yet. Java queues an offset sync (upstream
-// offset, downstream offset) here; offset syncs come with a later issue.
-func (t *MirrorSourceTask) CommitRecord(ctx context.Context, rec *connect.SourceRecord, meta *connect.RecordMetadata) error {
+// Commit sends the offset syncs delayed since the last commit, so quiet
+// partitions converge, and those still pending.
+func (t *MirrorSourceTask) Commit(ctx context.Context) error {
+	if t.offsetSyncs != nil {
+		t.offsetSyncs.commit()
+	}
 	return nil
 }
 
-// Stop stops the partition readers, waits for them until ctx ends, and closes
-// the consumer and its client.
+// CommitRecord queues an offset sync (upstream offset, downstream offset)
+// for the acknowledged record; Java's rules decide whether it is sent now or
+// at the next commit.
+func (t *MirrorSourceTask) CommitRecord(ctx context.Context, rec *connect.SourceRecord, meta *connect.RecordMetadata) error {
+	t.faults.target.acknowledged()
+	if t.offsetSyncs != nil {
+		t.queueOffsetSync(rec, meta)
+	}
+	return nil
+}
+
+// Stop stops the partition readers, waits for them until ctx ends, closes
+// the consumer and its client, then flushes the offset syncs sent (until ctx
+// ends) and closes their producer.
 func (t *MirrorSourceTask) Stop(ctx context.Context) error {
 	t.stopOnce.Do(func() {
 		if t.done != nil {
@@ -237,15 +247,9 @@ func (t *MirrorSourceTask) Stop(ctx context.Context) error {
 		if !waitGroup(ctx, &t.wg) {
 			t.log.Warn().Msg("stopped before every partition reader finished")
 		}
-		if t.consumer != nil {
-			if err := t.consumer.Close(); err != nil {
-				t.log.Warn().Err(err).Msg("closing source consumer")
-			}
-		}
-		if t.client != nil {
-			if err := t.client.Close(); err != nil && !errors.Is(err, sarama.ErrClosedClient) {
-				t.log.Warn().Err(err).Msg("closing source client")
-			}
+		t.closeSource()
+		if t.offsetSyncs != nil {
+			t.offsetSyncs.close(ctx)
 		}
 	})
 	return nil

@@ -6,7 +6,11 @@ import (
 	"strings"
 )
 
-// topicFilter is Java's DefaultTopicFilter: a topic is replicated when it
+// defaultTopicFilterClass is the Java class name of the topic filter Ferry
+// provides (topic.filter.class).
+const defaultTopicFilterClass = "org.apache.kafka.connect.mirror.DefaultTopicFilter"
+
+// topicFilter is Java's DefaultTopicFilter (topic.filter.class): a topic is replicated when it
 // matches the include patterns and not the exclude patterns. Each list is
 // joined with "|" and must match the whole topic name (Java's
 // Matcher.matches()). An empty list matches nothing.

@@ -3,8 +3,11 @@ package mirror
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"slices"
-	"sort"
+
+	"github.com/IBM/sarama"
 )
 
 // shouldReplicateTopic is Java's MirrorSourceConnector.shouldReplicateTopic:
@@ -69,28 +72,49 @@ func (c *MirrorSourceConnector) findTargetTopics(ctx context.Context) (map[strin
 }
 
 // createRemoteTopics creates the remote topic of every source topic that has
-// none (same partition count, replication.factor) and adds partitions to
-// remote topics that have fewer than their source. It tries every topic and
-// returns the failures joined.
+// none and adds partitions to remote topics that have fewer than their
+// source (Java's computeAndCreateTopicPartitions). A remote topic is
+// created with its source's partition count, replication.factor and the
+// source topic's configs as newTopicConfigs selects them. It tries every
+// topic and returns the failures joined; a source topic deleted since it
+// was listed is skipped (the next refresh drops it).
 func (c *MirrorSourceConnector) createRemoteTopics(ctx context.Context, source, target map[string]int32) error {
-	topics := make([]string, 0, len(source))
-	for t := range source {
-		topics = append(topics, t)
-	}
-	sort.Strings(topics)
 	var errs []error
-	for _, topic := range topics {
+	var fresh []string
+	for _, topic := range slices.Sorted(maps.Keys(source)) {
 		remote := c.cfg.policy.FormatRemoteTopic(c.cfg.sourceAlias, topic)
-		want := source[topic]
 		have, exists := target[remote]
-		var err error
 		switch {
 		case !exists:
-			err = c.target.createTopic(ctx, remote, want, c.cfg.replicationFactor)
-		case want > have:
-			err = c.target.increasePartitions(ctx, remote, want)
+			fresh = append(fresh, topic)
+		case source[topic] > have:
+			if err := c.target.increasePartitions(ctx, remote, source[topic]); err != nil {
+				errs = append(errs, err)
+				if ctx.Err() != nil {
+					return errors.Join(errs...)
+				}
+			}
 		}
-		if err != nil {
+	}
+	if len(fresh) == 0 {
+		return errors.Join(errs...)
+	}
+	configs, failed, err := c.source.describeTopicConfigs(ctx, fresh)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("create remote topics: %w", err))...)
+	}
+	for _, topic := range fresh {
+		if err := failed[topic]; err != nil {
+			if errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
+				c.log.Debug().Str("topic", topic).Msg("source topic deleted before its remote topic was created")
+				continue
+			}
+			errs = append(errs, fmt.Errorf("create the remote topic of %q: %w", topic, err))
+			continue
+		}
+		remote := c.cfg.policy.FormatRemoteTopic(c.cfg.sourceAlias, topic)
+		if err := c.target.createTopic(ctx, remote, source[topic], c.cfg.replicationFactor,
+			c.cfg.newTopicConfigs(configs[topic])); err != nil {
 			errs = append(errs, err)
 			if ctx.Err() != nil {
 				break

@@ -1,7 +1,15 @@
 package mirror
 
 import (
+	"context"
+	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/ferrykafka/ferry/test/testkit"
 )
 
 func selectionConfig(t *testing.T, props map[string]string) *sourceConfig {
@@ -95,5 +103,40 @@ func TestDiffPartitions(t *testing.T) {
 	)
 	if added != 2 || removed != 2 {
 		t.Errorf("added %d removed %d; want 2 and 2", added, removed)
+	}
+}
+
+func TestCreateRemoteTopicsWhenSourceConfigsCannotBeRead(t *testing.T) {
+	src := testkit.NewCluster(t, 1)
+	tgt := testkit.NewCluster(t, 1)
+	createTopics(t, newAdmin(t, src), map[string]int32{"orders": 2, "denied": 1})
+	props := baseProps(src, tgt)
+	props["topics"] = "nothing-at-start"
+	props["sync.topic.configs.enabled"] = "false"
+	props["sync.topic.acls.enabled"] = "false"
+	c, _ := startConnector(t, props)
+	src.Kfake().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.DescribeConfigs}, Resource: "denied", Err: kerr.TopicAuthorizationFailed, Count: -1})
+
+	// "gone" was listed but deleted before its configs were read: skipped.
+	err := c.createRemoteTopics(context.Background(), map[string]int32{"orders": 2, "denied": 1, "gone": 1}, map[string]int32{})
+	if err == nil {
+		t.Fatal("no error for a topic whose configs could not be read")
+	}
+	for _, w := range []string{`"denied"`, `source cluster "source"`, "authorized"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "gone") {
+		t.Errorf("a deleted source topic is reported: %v", err)
+	}
+	parts, _ := topicCounts(t, newAdmin(t, tgt))
+	if parts["source.orders"] != 2 {
+		t.Errorf("source.orders has %d partitions; want 2", parts["source.orders"])
+	}
+	for _, topic := range []string{"source.denied", "source.gone"} {
+		if _, ok := parts[topic]; ok {
+			t.Errorf("%s created", topic)
+		}
 	}
 }

@@ -6,7 +6,10 @@
 // IdentityReplicationPolicy): how a topic is renamed on the target cluster,
 // how a remote topic's source cluster and upstream name are recovered, and
 // the names of MirrorMaker's internal topics (heartbeats, checkpoints,
-// offset-syncs). Later issues add the record formats (Heartbeat, Checkpoint,
+// offset-syncs). It also answers Java MirrorClient's questions about a
+// cluster's topic list (remote topics, heartbeats and checkpoints topics,
+// upstream clusters, replication hops) for callers that list the topics
+// themselves. Later issues add the record formats (Heartbeat, Checkpoint,
 // OffsetSync) and offset translation for tools.
 //
 // Dependency rule: standard library only. It must not import connect,

@@ -42,8 +42,9 @@ func NewReplicationPolicy(className string, props map[string]string) (Replicatio
 	if sep, ok := props[SeparatorConfig]; ok {
 		separator = sep
 		if v, ok := props[InternalTopicSeparatorEnabledConfig]; ok {
-			// Java's Boolean.parseBoolean: anything but "true" is false.
-			internalEnabled = strings.EqualFold(strings.TrimSpace(v), "true")
+			// Java's Boolean.parseBoolean of the original value: "true" in
+			// any case is true, anything else (" true" included) false.
+			internalEnabled = strings.EqualFold(v, "true")
 		}
 	}
 	switch strings.TrimSpace(className) {
