@@ -34,9 +34,22 @@ func TestEmbeddedDemo(t *testing.T) {
 	if code != 200 || string(body) != `["MirrorSourceConnector"]` {
 		t.Errorf("GET /connectors = %d %s", code, body)
 	}
+	// Offset syncs are written too (a single-broker demo needs their
+	// topic's replication factor set to 1).
+	code, body = call(t, "GET", p.restURL()+"/connectors/MirrorSourceConnector/tasks/0/status", nil)
+	if code != 200 || strings.Contains(string(body), `"trace"`) {
+		t.Errorf("task 0 status = %d %s; want RUNNING without a problem", code, body)
+	}
 	p.stop()
-	if !strings.Contains(p.output(), `"message":"stopped"`) {
-		t.Errorf("no clean stop in the log:\n%s", p.output())
+	out := p.output()
+	if !strings.Contains(out, `"message":"stopped"`) {
+		t.Errorf("no clean stop in the log:\n%s", out)
+	}
+	// A newcomer's first run logs no error.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, `"level":"error"`) {
+			t.Errorf("the demo logged an error: %s", line)
+		}
 	}
 }
 

@@ -121,9 +121,11 @@ func demoConnectorConfig(c *demoClusters) map[string]string {
 		"topics":                           ".*",
 		"tasks.max":                        "2",
 		"replication.factor":               "1",
-		"refresh.topics.interval.seconds":  "10",
-		"key.converter":                    "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"value.converter":                  "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"header.converter":                 "org.apache.kafka.connect.converters.ByteArrayConverter",
+		// A single-broker cluster: the offset-syncs topic too.
+		"offset-syncs.topic.replication.factor": "1",
+		"refresh.topics.interval.seconds":       "10",
+		"key.converter":                         "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"value.converter":                       "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"header.converter":                      "org.apache.kafka.connect.converters.ByteArrayConverter",
 	}
 }
