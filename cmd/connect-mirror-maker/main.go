@@ -6,6 +6,16 @@
 // ("source" and "target"), a worker whose REST API listens on
 // 127.0.0.1:<rest-port>, a MirrorSourceConnector copying source -> target,
 // and a trickle of sample records into the source's "demo" topic.
+//
+//	connect-mirror-maker failover --group G --from A --to B (--bootstrap-server host:port | --config mm2.properties) [--apply]
+//
+// failover moves consumer group G from cluster A to cluster B with the
+// checkpoints MirrorCheckpointConnector wrote to A.checkpoints.internal on
+// B: it prints the per-partition plan and, with --apply, commits the
+// translated offsets to G on B. Exit codes: 0 something to commit (or
+// committed), 1 error, 2 usage error, 3 nothing to do, 4 --apply refused
+// because G has active members on B. See package
+// connectors/mirror/failover.
 package main
 
 import (
@@ -17,9 +27,12 @@ import (
 	"github.com/ferrykafka/ferry/cmd/internal/app"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stderr)) }
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run(args []string, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "failover" {
+		return runFailover(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("connect-mirror-maker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -37,6 +50,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.StringVar(&lo.Level, "log-level", "info", "log level: debug, info, warn or error")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: connect-mirror-maker --embedded [flags]")
+		fmt.Fprintln(stderr, "       connect-mirror-maker failover --group G --from A --to B ... (connect-mirror-maker failover -h for details)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

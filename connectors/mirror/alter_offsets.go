@@ -1,6 +1,7 @@
 package mirror
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -18,24 +19,43 @@ import (
 // no offsets elsewhere (it never commits its source consumer), so the
 // answer is true.
 func (c *MirrorSourceConnector) AlterOffsets(_ map[string]string, offsets []connect.PartitionOffset) (bool, error) {
+	return true, checkMirrorOffsets(offsets, false, true, partitionKeyCluster, partitionKeyTopic)
+}
+
+// checkMirrorOffsets is the check all three MirrorMaker connectors make of
+// offsets written through the REST API (Java's MirrorUtils.validate*):
+// null offsets always pass; otherwise the partition must not be null, must
+// hold stringKeys as strings and, withPartition, a non-negative int
+// "partition"; the offset must hold an integer "offset", which must be 0
+// when zeroOnly (heartbeat and checkpoint records carry no position).
+func checkMirrorOffsets(offsets []connect.PartitionOffset, zeroOnly, withPartition bool, stringKeys ...string) error {
 	for _, o := range offsets {
 		if o.Offset == nil {
 			continue
 		}
 		p := o.Partition
-		for _, key := range []string{partitionKeyCluster, partitionKeyTopic} {
+		if p == nil {
+			return errors.New("Source partitions may not be null") //nolint:staticcheck // Java's text
+		}
+		for _, key := range stringKeys {
 			if err := checkStringKey(p, key); err != nil {
-				return false, err
+				return err
 			}
 		}
-		if err := checkPartitionKey(p); err != nil {
-			return false, err
+		if withPartition {
+			if err := checkPartitionKey(p); err != nil {
+				return err
+			}
 		}
 		if err := checkOffsetKey(p, o.Offset); err != nil {
-			return false, err
+			return err
+		}
+		if n, _ := integral(o.Offset[offsetKeyOffset]); zeroOnly && n != 0 {
+			return fmt.Errorf("Source offset %s for source partition %s has an invalid value %s for the '%s' key; the only accepted value is 0", //nolint:staticcheck // Java's text
+				javaMapString(o.Offset), javaMapString(p), javaValueString(o.Offset[offsetKeyOffset]), offsetKeyOffset)
 		}
 	}
-	return true, nil
+	return nil
 }
 
 func checkStringKey(p map[string]any, key string) error {

@@ -89,34 +89,34 @@ func withPrefix(props map[string]string, prefix string) map[string]string {
 // settings into source.cluster.* and target.cluster.* itself).
 
 // sourceAdminProps is Java's sourceAdminConfig.
-func (c *sourceConfig) sourceAdminProps(role string) map[string]string {
+func (c *mirrorConfig) sourceAdminProps(role string) map[string]string {
 	return c.roleProps(prefixSourceCluster, prefixAdmin, prefixSourceAdmin, role)
 }
 
 // targetAdminProps is Java's targetAdminConfig.
-func (c *sourceConfig) targetAdminProps(role string) map[string]string {
+func (c *mirrorConfig) targetAdminProps(role string) map[string]string {
 	return c.roleProps(prefixTargetCluster, prefixAdmin, prefixTargetAdmin, role)
 }
 
 // sourceProducerProps is Java's sourceProducerConfig.
-func (c *sourceConfig) sourceProducerProps(role string) map[string]string {
+func (c *mirrorConfig) sourceProducerProps(role string) map[string]string {
 	return c.roleProps(prefixSourceCluster, prefixProducer, prefixSourceProducer, role)
 }
 
 // targetProducerProps is Java's targetProducerConfig.
-func (c *sourceConfig) targetProducerProps(role string) map[string]string {
+func (c *mirrorConfig) targetProducerProps(role string) map[string]string {
 	return c.roleProps(prefixTargetCluster, prefixProducer, prefixTargetProducer, role)
 }
 
 // sourceConsumerProps is Java's sourceConsumerConfig: auto-commit is always
 // off and auto.offset.reset defaults to earliest.
-func (c *sourceConfig) sourceConsumerProps(role string) map[string]string {
+func (c *mirrorConfig) sourceConsumerProps(role string) map[string]string {
 	return c.consumerProps(prefixSourceCluster, prefixSourceConsumer, role)
 }
 
 // targetConsumerProps is Java's targetConsumerConfig, with the consumer
 // defaults of sourceConsumerProps.
-func (c *sourceConfig) targetConsumerProps(role string) map[string]string {
+func (c *mirrorConfig) targetConsumerProps(role string) map[string]string {
 	return c.consumerProps(prefixTargetCluster, prefixTargetConsumer, role)
 }
 
@@ -129,7 +129,7 @@ func (c *sourceConfig) offsetSyncsAdminProps() map[string]string {
 	return c.sourceAdminProps(roleOffsetSyncsSourceAdmin)
 }
 
-func (c *sourceConfig) consumerProps(clusterPrefix, sidePrefix, role string) map[string]string {
+func (c *mirrorConfig) consumerProps(clusterPrefix, sidePrefix, role string) map[string]string {
 	out := clientProps(c.props, clusterPrefix, prefixConsumer, sidePrefix)
 	out["enable.auto.commit"] = "false"
 	if _, ok := out["auto.offset.reset"]; !ok {
@@ -139,7 +139,7 @@ func (c *sourceConfig) consumerProps(clusterPrefix, sidePrefix, role string) map
 	return out
 }
 
-func (c *sourceConfig) roleProps(clusterPrefix, rolePrefix, sidePrefix, role string) map[string]string {
+func (c *mirrorConfig) roleProps(clusterPrefix, rolePrefix, sidePrefix, role string) map[string]string {
 	out := clientProps(c.props, clusterPrefix, rolePrefix, sidePrefix)
 	c.addClientID(out, role)
 	return out
@@ -147,7 +147,7 @@ func (c *sourceConfig) roleProps(clusterPrefix, rolePrefix, sidePrefix, role str
 
 // addClientID sets client.id to "[<user client.id>|]<entity label>|<role>",
 // as Java's addClientId.
-func (c *sourceConfig) addClientID(props map[string]string, role string) {
+func (c *mirrorConfig) addClientID(props map[string]string, role string) {
 	id := c.entityLabel() + "|" + role
 	if user, ok := props["client.id"]; ok {
 		id = user + "|" + id
@@ -157,7 +157,7 @@ func (c *sourceConfig) addClientID(props map[string]string, role string) {
 
 // entityLabel is "<source>-><target>|<connector name>", with "-<task index>"
 // appended in task configs ("-?" when the index is missing), as in Java.
-func (c *sourceConfig) entityLabel() string {
+func (c *mirrorConfig) entityLabel() string {
 	label := c.sourceAlias + "->" + c.targetAlias + "|" + c.connectorName
 	if c.isTask {
 		if c.taskIndex != nil {

@@ -75,32 +75,7 @@ const (
 // accept the Java class names of the implementations Ferry provides.
 func newSourceConfigDef() *connect.ConfigDef {
 	low, high := connect.ImportanceLow, connect.ImportanceHigh
-	d := connect.NewConfigDef().
-		Define(connect.ConfigKey{Name: keyEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: low, Doc: "Whether to replicate source->target."}).
-		Define(connect.ConfigKey{Name: keySourceClusterAlias, Type: connect.TypeStringConfig, Required: true,
-			Importance: high, Doc: "Alias of source cluster"}).
-		Define(connect.ConfigKey{Name: keyTargetClusterAlias, Type: connect.TypeStringConfig, Default: defaultTargetClusterAlias,
-			Importance: high, Doc: "Alias of target cluster. Used in metrics reporting."}).
-		Define(connect.ConfigKey{Name: keyAdminTimeoutMs, Type: connect.TypeLongConfig, Default: int64(60000),
-			Validator: connect.AtLeast(1), Importance: low,
-			Doc: "Timeout for administrative tasks, e.g. detecting new topics."}).
-		Define(connect.ConfigKey{Name: keyReplicationPolicyClass, Type: connect.TypeClassConfig,
-			Default: mirrorclient.DefaultReplicationPolicyClass, Validator: knownPolicyClass,
-			Importance: low, Doc: "Class which defines the remote topic naming convention."}).
-		Define(connect.ConfigKey{Name: keyReplicationPolicySeparator, Type: connect.TypeStringConfig,
-			Default: mirrorclient.SeparatorDefault, Importance: low,
-			Doc: "Separator used in remote topic naming convention."}).
-		Define(connect.ConfigKey{Name: keyInternalTopicSeparatorEnabled, Type: connect.TypeBooleanConfig, Default: true,
-			Importance: low,
-			Doc: "Whether the names of MirrorMaker's internal topics (offset syncs, checkpoints) use replication.policy.separator. " +
-				"false keeps \".\" in them with a custom separator, for compatibility with older versions."}).
-		Define(connect.ConfigKey{Name: keyForwardingAdminClass, Type: connect.TypeClassConfig, Default: defaultForwardingAdminClass,
-			Validator: knownClass(defaultForwardingAdminClass), Importance: low,
-			Doc: "Class through which remote topics, partitions, configs and ACLs are managed (KIP-787). " +
-				"Ferry provides the default, which calls the target cluster's admin API directly."})
-	defineClientKeys(d)
-	return d.
+	return newBaseConfigDef().
 		Define(connect.ConfigKey{Name: keyTopics, Type: connect.TypeListConfig, Default: defaultTopics,
 			Validator: patternList(keyTopics), Importance: high,
 			Doc: "Topics to replicate. Supports comma-separated topic names and regexes."}).
@@ -154,6 +129,39 @@ func newSourceConfigDef() *connect.ConfigDef {
 				"the value is validated and not used."})
 }
 
+// newBaseConfigDef returns the keys every MirrorMaker connector has (Java's
+// MirrorConnectorConfig.BASE_CONNECTOR_CONFIG_DEF), in Java's order: the
+// flow's aliases, replication policy, admin timeout, forwarding admin and
+// the client keys (metric reporters, security protocol, SSL and SASL).
+func newBaseConfigDef() *connect.ConfigDef {
+	low, high := connect.ImportanceLow, connect.ImportanceHigh
+	d := connect.NewConfigDef().
+		Define(connect.ConfigKey{Name: keyEnabled, Type: connect.TypeBooleanConfig, Default: true,
+			Importance: low, Doc: "Whether to replicate source->target."}).
+		Define(connect.ConfigKey{Name: keySourceClusterAlias, Type: connect.TypeStringConfig, Required: true,
+			Importance: high, Doc: "Alias of source cluster"}).
+		Define(connect.ConfigKey{Name: keyTargetClusterAlias, Type: connect.TypeStringConfig, Default: defaultTargetClusterAlias,
+			Importance: high, Doc: "Alias of target cluster. Used in metrics reporting."}).
+		Define(connect.ConfigKey{Name: keyAdminTimeoutMs, Type: connect.TypeLongConfig, Default: int64(60000),
+			Validator: connect.AtLeast(1), Importance: low,
+			Doc: "Timeout for administrative tasks, e.g. detecting new topics."}).
+		Define(connect.ConfigKey{Name: keyReplicationPolicyClass, Type: connect.TypeClassConfig,
+			Default: mirrorclient.DefaultReplicationPolicyClass, Validator: knownPolicyClass,
+			Importance: low, Doc: "Class which defines the remote topic naming convention."}).
+		Define(connect.ConfigKey{Name: keyReplicationPolicySeparator, Type: connect.TypeStringConfig,
+			Default: mirrorclient.SeparatorDefault, Importance: low,
+			Doc: "Separator used in remote topic naming convention."}).
+		Define(connect.ConfigKey{Name: keyInternalTopicSeparatorEnabled, Type: connect.TypeBooleanConfig, Default: true,
+			Importance: low,
+			Doc: "Whether the names of MirrorMaker's internal topics (offset syncs, checkpoints) use replication.policy.separator. " +
+				"false keeps \".\" in them with a custom separator, for compatibility with older versions."}).
+		Define(connect.ConfigKey{Name: keyForwardingAdminClass, Type: connect.TypeClassConfig, Default: defaultForwardingAdminClass,
+			Validator: knownClass(defaultForwardingAdminClass), Importance: low,
+			Doc: "Class through which remote topics, partitions, configs and ACLs are managed (KIP-787). " +
+				"Ferry provides the default, which calls the target cluster's admin API directly."})
+	return defineClientKeys(d)
+}
+
 // newSourceTaskConfigDef is the connector's ConfigDef plus the keys
 // TaskConfigs adds (Java's MirrorSourceTaskConfig).
 func newSourceTaskConfigDef() *connect.ConfigDef {
@@ -166,15 +174,8 @@ func newSourceTaskConfigDef() *connect.ConfigDef {
 
 // sourceConfig is a parsed MirrorSourceConnector (or task) configuration.
 type sourceConfig struct {
-	// props are the configuration as given (Java's originals()); client
-	// settings and task configs are derived from them.
-	props map[string]string
+	mirrorConfig
 
-	connectorName         string
-	enabled               bool
-	sourceAlias           string
-	targetAlias           string
-	policy                mirrorclient.ReplicationPolicy
 	filter                *topicFilter
 	heartbeatsReplication bool
 	replicationFactor     int16
@@ -189,7 +190,6 @@ type sourceConfig struct {
 	// offsetLagMax is offset.lag.max: how far the downstream offset may
 	// move past the last sync before a new one is emitted.
 	offsetLagMax int64
-	adminTimeout time.Duration
 	// configPropertiesExclude are the topic config names (regexes) never
 	// copied to remote topics.
 	configPropertiesExclude []string
@@ -201,9 +201,7 @@ type sourceConfig struct {
 	syncTopicConfigsInterval time.Duration
 	syncTopicAclsInterval    time.Duration
 
-	// Task-only settings.
-	isTask     bool
-	taskIndex  *int32
+	// partitions are a task's task.assigned.partitions.
 	partitions []topicPartition
 }
 
@@ -221,16 +219,15 @@ func parseSourceConfig(def *connect.ConfigDef, props map[string]string) (*source
 			&connect.KindError{Kind: connect.ErrBadRequest, Msg: strings.Join(errs, "\n")})
 	}
 	var err error
+	base, err := parseBaseConfig(v, props)
+	if err != nil {
+		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
+	}
 	c := &sourceConfig{
-		props:                 copyProps(props),
-		connectorName:         strings.TrimSpace(props[keyName]),
-		enabled:               v[keyEnabled].(bool),
-		sourceAlias:           v[keySourceClusterAlias].(string),
-		targetAlias:           v[keyTargetClusterAlias].(string),
+		mirrorConfig:          base,
 		heartbeatsReplication: v[keyHeartbeatsReplicationEnabled].(bool),
 		replicationFactor:     int16(v[keyReplicationFactor].(int32)),
 		pollTimeout:           time.Duration(v[keyConsumerPollTimeoutMs].(int64)) * time.Millisecond,
-		adminTimeout:          time.Duration(v[keyAdminTimeoutMs].(int64)) * time.Millisecond,
 		emitOffsetSyncs:       v[keyEmitOffsetSyncsEnabled].(bool),
 		offsetSyncsLocation:   v[keyOffsetSyncsTopicLocation].(string),
 		offsetSyncsReplFactor: v[keyOffsetSyncsReplicationFactor].(int16),
@@ -246,19 +243,11 @@ func parseSourceConfig(def *connect.ConfigDef, props map[string]string) (*source
 	if secs := v[keySyncTopicAclsInterval].(int64); v[keySyncTopicAclsEnabled].(bool) && secs > 0 {
 		c.syncTopicAclsInterval = time.Duration(secs) * time.Second
 	}
-	// The policy is configured from the original properties, as Java's
-	// getConfiguredInstance does (so an unset separator means the default).
-	if c.policy, err = mirrorclient.NewReplicationPolicy(v[keyReplicationPolicyClass].(string), props); err != nil {
-		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
-	}
 	if c.filter, err = newTopicFilter(v[keyTopics].([]string), v[keyTopicsExclude].([]string)); err != nil {
 		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
 	}
 	if c.propertyFilter, err = newConfigPropertyFilter(c.configPropertiesExclude); err != nil {
 		return nil, fmt.Errorf("invalid MirrorSourceConnector configuration: %w", err)
-	}
-	if idx, ok := v[keyTaskIndex].(int32); ok {
-		c.taskIndex = &idx
 	}
 	if list, ok := v[keyTaskAssignedPartitions].([]string); ok {
 		seen := map[topicPartition]bool{}

@@ -3,7 +3,7 @@
 // for Java MirrorMaker 2 work unchanged, and the records and Connect offsets
 // they write are the ones Java writes.
 //
-// It holds MirrorSourceConnector and MirrorSourceTask:
+// It holds the three MirrorMaker connectors and their tasks:
 //
 //   - MirrorSourceConnector lists the source cluster's topics, selects those
 //     to replicate (topics / topics.exclude or topic.filter.class,
@@ -20,9 +20,26 @@
 //     OffsetSync records to the offset-syncs topic (offset_sync*.go). Faults
 //     it rides out are logged and shown in its RUNNING status
 //     (faults.go, fault_status.go).
+//   - MirrorCheckpointConnector lists the source cluster's consumer groups,
+//     keeps those its group filter accepts that have offsets on topics its
+//     topic filter accepts, creates <source>.checkpoints.internal on the
+//     target and deals the groups to tasks in contiguous chunks, re-listing
+//     every refresh.groups.interval.seconds (checkpoint_connector.go).
+//   - MirrorCheckpointTask tails the offset-syncs topic into Java's
+//     OffsetSyncStore (64 exponentially spaced syncs per partition,
+//     offset_sync_store*.go), translates its groups' committed offsets
+//     every emit.checkpoints.interval.seconds and returns Checkpoint records
+//     when one is new, moves forward or follows an upstream rewind; it
+//     reads the checkpoints topic at start to stay monotonic across
+//     restarts (checkpoint_store.go) and, with sync.group.offsets.enabled,
+//     commits translated offsets to groups without members on the target
+//     (group_offset_sync.go).
+//   - MirrorHeartbeatConnector has one task that returns a Heartbeat record
+//     for the heartbeats topic every emit.heartbeats.interval.seconds;
+//     MirrorSourceTask copies heartbeats topics downstream so replication
+//     hops can be counted (mirrorclient).
 //
-// Not yet here (later issues): MirrorCheckpointConnector and
-// MirrorHeartbeatConnector, metrics.
+// Not yet here (later issues): metrics.
 //
 // Goroutines: the connector owns up to three periodic goroutines (topic
 // refresh, topic config sync, ACL sync), started by Start and stopped by Stop
@@ -60,6 +77,21 @@
 //     admin.timeout.ms or refresh interval, a negative poll timeout, a
 //     replication.factor CreateTopics cannot carry, patterns Go's regexp
 //     (RE2) cannot compile.
+//   - MirrorCheckpointConnector with enabled=false has no tasks (Java's
+//     taskConfigs keeps throwing a retriable error); its groups are listed
+//     with ListGroups sent to every broker (sarama's call hides a broker's
+//     error as "no groups") and dealt in sorted order.
+//   - sync.group.offsets runs one pass per interval (describe, read, write;
+//     Java has two timers), never writes offsets for a topic or partition
+//     missing on the target, and logs a group with active members once at
+//     INFO (then DEBUG until it is empty again) instead of a WARN every
+//     interval.
+//   - The checkpoints topic is read at task start with raw fetches, so a
+//     topic written in transactions (exactly-once workers) that ends in a
+//     transaction marker is still read to its end.
+//   - A heartbeat alias too long for the record key fails the heartbeat task
+//     at start (Java fails every poll); failing to create the heartbeats
+//     topic is logged at WARN or ERROR (Java: DEBUG for authorization).
 //
 // Dependency rule: this package imports connect, connect/kafkaclient,
 // connectors/mirror/mirrorclient, sarama and zerolog. It must not import

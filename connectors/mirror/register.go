@@ -2,6 +2,7 @@ package mirror
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/ferrykafka/ferry/connect"
 )
@@ -14,16 +15,27 @@ const (
 
 // Register adds the MirrorMaker connectors to r.
 func Register(r *connect.Registry) error {
-	err := r.RegisterConnector(connect.ConnectorPlugin{
+	plugins := []connect.ConnectorPlugin{{
 		Class:         SourceConnectorClass,
 		TaskClass:     SourceTaskClass,
-		Type:          connect.PluginSource,
-		Version:       connect.Version,
 		NewConnector:  func() connect.Connector { return NewMirrorSourceConnector() },
 		NewSourceTask: func() connect.SourceTask { return NewMirrorSourceTask() },
-	})
-	if err != nil {
-		return fmt.Errorf("register MirrorSourceConnector: %w", err)
+	}, {
+		Class:         CheckpointConnectorClass,
+		TaskClass:     CheckpointTaskClass,
+		NewConnector:  func() connect.Connector { return NewMirrorCheckpointConnector() },
+		NewSourceTask: func() connect.SourceTask { return NewMirrorCheckpointTask() },
+	}, {
+		Class:         HeartbeatConnectorClass,
+		TaskClass:     HeartbeatTaskClass,
+		NewConnector:  func() connect.Connector { return NewMirrorHeartbeatConnector() },
+		NewSourceTask: func() connect.SourceTask { return NewMirrorHeartbeatTask() },
+	}}
+	for _, p := range plugins {
+		p.Type, p.Version = connect.PluginSource, connect.Version
+		if err := r.RegisterConnector(p); err != nil {
+			return fmt.Errorf("register %s: %w", p.Class[strings.LastIndex(p.Class, ".")+1:], err)
+		}
 	}
 	return nil
 }

@@ -32,6 +32,36 @@ func TestRegister(t *testing.T) {
 	if err := Register(r); err == nil {
 		t.Error("registering twice succeeded")
 	}
+	for class, task := range map[string]string{
+		CheckpointConnectorClass: CheckpointTaskClass,
+		HeartbeatConnectorClass:  HeartbeatTaskClass,
+	} {
+		p, err := r.Connector(class)
+		if err != nil {
+			t.Fatalf("resolve %s: %v", class, err)
+		}
+		if p.Type != connect.PluginSource || p.TaskClass != task || p.Version != connect.Version {
+			t.Errorf("plugin %+v", p)
+		}
+		if tp, err := r.Task(task); err != nil || tp.Class != class {
+			t.Errorf("task lookup %s = %v, %v", task, tp, err)
+		}
+	}
+	if _, ok := mustConnector(t, r, "MirrorCheckpointConnector").(*MirrorCheckpointConnector); !ok {
+		t.Error("MirrorCheckpointConnector resolves to another type")
+	}
+	if _, ok := mustConnector(t, r, "MirrorHeartbeat").(*MirrorHeartbeatConnector); !ok {
+		t.Error("MirrorHeartbeat resolves to another type")
+	}
 	var _ connect.SourceConnector = NewMirrorSourceConnector()
 	var _ connect.SourceTask = NewMirrorSourceTask()
+}
+
+func mustConnector(t *testing.T, r *connect.Registry, name string) connect.Connector {
+	t.Helper()
+	p, err := r.Connector(name)
+	if err != nil {
+		t.Fatalf("resolve %s: %v", name, err)
+	}
+	return p.NewConnector()
 }

@@ -1,12 +1,12 @@
 package kafkalog
 
 import (
-	"encoding/binary"
-	"errors"
 	"sort"
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 )
 
 // partState is the reader's view of one partition.
@@ -245,129 +245,22 @@ func (l *Log) resetOutOfRange(ps *partState) error {
 // offsets taken by compacted-away records, transaction markers and aborted
 // records count as read.
 func (l *Log) consume(ps *partState, blk *sarama.FetchResponseBlock) {
-	var aborted []*sarama.AbortedTransaction
-	if l.cfg.ReadCommitted {
-		aborted = append(aborted, blk.AbortedTransactions...)
-		sort.Slice(aborted, func(i, j int) bool { return aborted[i].FirstOffset < aborted[j].FirstOffset })
+	got := kafkaclient.FetchedRecords(blk, ps.pos, l.cfg.ReadCommitted, func(rec kafkaclient.FetchedRecord) {
+		l.onRecord(&sarama.ConsumerMessage{
+			Topic:     l.cfg.Topic,
+			Partition: ps.id,
+			Offset:    rec.Offset,
+			Key:       rec.Key,
+			Value:     rec.Value,
+			Timestamp: rec.Timestamp,
+			Headers:   rec.Headers,
+		})
+	})
+	ps.pos = got.Next
+	size, err := got.NextFetchSize(ps.fetchSize, l.fetchSize())
+	if err != nil {
+		l.retryLater(ps, err, "cannot read partition")
+		return
 	}
-	abortedPIDs := map[int64]bool{}
-	complete, partial := false, false
-	for _, set := range blk.RecordsSet {
-		switch {
-		case set.RecordBatch != nil:
-			b := set.RecordBatch
-			if b.PartialTrailingRecord {
-				partial = true
-				continue
-			}
-			complete = true
-			last := b.FirstOffset + int64(b.LastOffsetDelta)
-			for len(aborted) > 0 && aborted[0].FirstOffset <= last {
-				abortedPIDs[aborted[0].ProducerID] = true
-				aborted = aborted[1:]
-			}
-			if last < ps.pos {
-				continue
-			}
-			if b.Control {
-				if len(b.Records) > 0 && isAbortMarker(b.Records[0].Key) {
-					delete(abortedPIDs, b.ProducerID)
-				}
-				ps.pos = last + 1
-				continue
-			}
-			skip := l.cfg.ReadCommitted && b.IsTransactional && abortedPIDs[b.ProducerID]
-			for _, rec := range b.Records {
-				off := b.FirstOffset + rec.OffsetDelta
-				if off < ps.pos {
-					continue
-				}
-				if !skip {
-					l.onRecord(l.message(ps.id, off, b, rec))
-				}
-				ps.pos = off + 1
-			}
-			if last+1 > ps.pos {
-				ps.pos = last + 1
-			}
-		case set.MsgSet != nil:
-			if set.MsgSet.PartialTrailingMessage {
-				partial = true
-			}
-			if l.consumeLegacy(ps, set.MsgSet) {
-				complete = true
-			}
-		}
-	}
-	switch {
-	case complete:
-		ps.fetchSize = l.fetchSize()
-	case partial:
-		// A record batch larger than the fetch size: ask for more.
-		if ps.fetchSize < sarama.MaxResponseSize/2 {
-			ps.fetchSize *= 2
-		} else {
-			l.retryLater(ps, errors.New("record batch larger than the maximum response size"), "cannot read partition")
-		}
-	}
-}
-
-// isAbortMarker reads a control record key: INT16 version, INT16 type
-// (0 = abort, 1 = commit).
-func isAbortMarker(key []byte) bool {
-	return len(key) >= 4 && binary.BigEndian.Uint16(key[2:4]) == 0
-}
-
-func (l *Log) message(partition int32, offset int64, b *sarama.RecordBatch, rec *sarama.Record) *sarama.ConsumerMessage {
-	ts := b.FirstTimestamp.Add(rec.TimestampDelta)
-	if b.LogAppendTime {
-		ts = b.MaxTimestamp
-	}
-	return &sarama.ConsumerMessage{
-		Topic:     l.cfg.Topic,
-		Partition: partition,
-		Offset:    offset,
-		Key:       rec.Key,
-		Value:     rec.Value,
-		Timestamp: ts,
-		Headers:   rec.Headers,
-	}
-}
-
-// consumeLegacy handles message format v0/v1 sets (brokers before 0.11 or
-// topics kept on the old format). It reports whether any message was seen.
-func (l *Log) consumeLegacy(ps *partState, set *sarama.MessageSet) bool {
-	seen := false
-	for _, mb := range set.Messages {
-		if mb == nil || mb.Msg == nil {
-			continue
-		}
-		inner := mb.Messages()
-		base := int64(0)
-		if mb.Msg.Set != nil && mb.Msg.Version >= 1 && len(inner) > 0 {
-			// v1 compressed wrappers carry the last absolute offset; inner
-			// offsets are relative.
-			base = mb.Offset - inner[len(inner)-1].Offset
-		}
-		for _, m := range inner {
-			if m == nil || m.Msg == nil {
-				continue
-			}
-			seen = true
-			off := base + m.Offset
-			if off < ps.pos {
-				continue
-			}
-			ts := m.Msg.Timestamp
-			if mb.Msg.LogAppendTime {
-				ts = mb.Msg.Timestamp
-			}
-			l.onRecord(&sarama.ConsumerMessage{
-				Topic: l.cfg.Topic, Partition: ps.id, Offset: off,
-				Key: m.Msg.Key, Value: m.Msg.Value, Timestamp: ts,
-			})
-			ps.pos = off + 1
-		}
-	}
-	return seen
+	ps.fetchSize = size
 }
