@@ -42,29 +42,15 @@ func decodeConfigPatch(body []byte) (map[string]*string, error) {
 		return nil, err
 	}
 	patch := map[string]*string{}
-	for {
-		t, err := r.next()
-		if err != nil {
-			return nil, err
-		}
-		if t == tokEndObject {
-			return patch, nil
-		}
-		key := r.text
-		if t, err = r.next(); err != nil {
-			return nil, err
-		}
-		if t == tokStartObject || t == tokStartArray {
-			return nil, withPath(mismatch(javaString, t, r.tokLoc), javaRef(javaMapClass, key))
-		}
-		v, isNull, err := readJavaString(r, t)
-		if err != nil {
-			return nil, err
-		}
+	err = readStringEntries(r, func(key, v string, isNull bool) {
 		if isNull {
 			patch[key] = nil
-			continue
+			return
 		}
 		patch[key] = &v
+	})
+	if err != nil {
+		return nil, err
 	}
+	return patch, nil
 }

@@ -159,32 +159,45 @@ func readStringMap(r *jsonReader, t jsonToken) (map[string]string, error) {
 		return nil, mismatch(javaStringMap, t, r.tokLoc)
 	}
 	m := map[string]string{}
+	err := readStringEntries(r, func(key, v string, isNull bool) {
+		if isNull {
+			delete(m, key)
+			return
+		}
+		m[key] = v
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// readStringEntries reads the entries of an object bound to a Java
+// Map<String, String>, whose '{' has been read, handing each key and value
+// to put in order (isNull for JSON null).
+func readStringEntries(r *jsonReader, put func(key, v string, isNull bool)) error {
 	for {
 		t, err := r.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if t == tokEndObject {
-			return m, nil
+			return nil
 		}
 		key := r.text
 		if t, err = r.next(); err != nil {
-			return nil, err
+			return err
 		}
 		if t == tokStartObject || t == tokStartArray {
 			// A mapping error leaves the map with the entry's key on
 			// its path; a parse error (below) does not.
-			return nil, withPath(mismatch(javaString, t, r.tokLoc), javaRef(javaMapClass, key))
+			return withPath(mismatch(javaString, t, r.tokLoc), javaRef(javaMapClass, key))
 		}
 		v, isNull, err := readJavaString(r, t)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if isNull {
-			delete(m, key)
-			continue
-		}
-		m[key] = v
+		put(key, v, isNull)
 	}
 }
 

@@ -1,19 +1,13 @@
 package rest
 
 import (
-	"bytes"
-	"crypto"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
-	"github.com/youmark/pkcs8"
-	"software.sslmate.com/src/go-pkcs12"
-
+	"github.com/ferrykafka/ferry/connect/tlsstore"
 	"github.com/ferrykafka/ferry/connect/workerconfig"
 )
 
@@ -37,8 +31,10 @@ import (
 //     the client, ssl.endpoint.identification.algorithm ("" keeps checking
 //     the chain but not the host name).
 //
-// Errors name the key as it was written (with its listeners.https. or
-// admin.listeners.https. prefix) and never a password or key.
+// The files and inline PEM are read by connect/tlsstore, which the Kafka
+// clients share; the rules above are this package's. Errors name the key
+// as it was written (with its listeners.https. or admin.listeners.https.
+// prefix) and never a password or key.
 
 // serverTLSConfig is the configuration of an https listener.
 func serverTLSConfig(s workerconfig.SSLSettings) (*tls.Config, error) {
@@ -212,15 +208,15 @@ func loadKeyPair(s workerconfig.SSLSettings) (*tls.Certificate, error) {
 		if s.CertificateLocation == "" || s.KeyLocation == "" {
 			return nil, fmt.Errorf("%s and %s must be set together", k(workerconfig.SSLCertificateLocation), k(workerconfig.SSLKeyLocation))
 		}
-		chain, err := readFile(k(workerconfig.SSLCertificateLocation), s.CertificateLocation)
+		chain, err := tlsstore.ReadFile(k(workerconfig.SSLCertificateLocation), s.CertificateLocation)
 		if err != nil {
 			return nil, err
 		}
-		key, err := readFile(k(workerconfig.SSLKeyLocation), s.KeyLocation)
+		key, err := tlsstore.ReadFile(k(workerconfig.SSLKeyLocation), s.KeyLocation)
 		if err != nil {
 			return nil, err
 		}
-		return pemKeyPair(chain, key, s.KeyPassword.Value(), k(workerconfig.SSLCertificateLocation), k(workerconfig.SSLKeyLocation))
+		return tlsstore.PEMKeyPair(chain, key, s.KeyPassword.Value(), k(workerconfig.SSLCertificateLocation), k(workerconfig.SSLKeyLocation))
 	case inline:
 		// Kafka's DefaultSslEngineFactory rules for PEM key stores.
 		switch {
@@ -235,11 +231,11 @@ func loadKeyPair(s workerconfig.SSLSettings) (*tls.Certificate, error) {
 			return nil, fmt.Errorf("%s cannot be specified with PEM format, only %s may be specified",
 				k(workerconfig.SSLKeystorePassword), k(workerconfig.SSLKeyPassword))
 		}
-		return pemKeyPair([]byte(s.KeystoreCertificateChain.Value()), []byte(s.KeystoreKey.Value()), s.KeyPassword.Value(),
+		return tlsstore.PEMKeyPair([]byte(s.KeystoreCertificateChain.Value()), []byte(s.KeystoreKey.Value()), s.KeyPassword.Value(),
 			k(workerconfig.SSLKeystoreCertificateChain), k(workerconfig.SSLKeystoreKey))
 	case store:
 		name := k(workerconfig.SSLKeystoreLocation)
-		data, err := readFile(name, s.KeystoreLocation)
+		data, err := tlsstore.ReadFile(name, s.KeystoreLocation)
 		if err != nil {
 			return nil, err
 		}
@@ -247,129 +243,23 @@ func loadKeyPair(s workerconfig.SSLSettings) (*tls.Certificate, error) {
 		if err != nil {
 			return nil, err
 		}
-		if format == "PEM" {
-			if s.KeystorePassword.Value() != "" {
-				return nil, fmt.Errorf("%s cannot be specified with PEM format, only %s may be specified",
-					k(workerconfig.SSLKeystorePassword), k(workerconfig.SSLKeyPassword))
-			}
-			return pemKeyPair(data, data, s.KeyPassword.Value(), name, name)
-		}
-		key, leaf, cas, err := pkcs12.DecodeChain(data, s.KeystorePassword.Value())
-		if err != nil {
-			return nil, fmt.Errorf("%s: reading the PKCS12 key store (with %s): %w", name, k(workerconfig.SSLKeystorePassword), err)
-		}
-		cert := &tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
-		for _, c := range cas {
-			cert.Certificate = append(cert.Certificate, c.Raw)
-		}
-		return cert, nil
+		return tlsstore.KeyStoreFile(format, data, s.KeystorePassword.Value(), s.KeyPassword.Value(), tlsstore.KeyStoreKeys{
+			Location: name, Password: k(workerconfig.SSLKeystorePassword), KeyPassword: k(workerconfig.SSLKeyPassword)})
 	}
 	return nil, nil
 }
 
 // storeFormat decides how to read a key or trust store file declared as
-// typ: PEM, PKCS12, or JKS, which Java (like keytool since Java 9) also
-// uses for files that are in fact PKCS12. A real JKS file is refused.
+// typ: PEM, JKS or unset (Java's default type, JKS) as tlsstore.Format
+// says, and PKCS12 always as PKCS12.
 func storeFormat(typ string, data []byte, typeKey, locationKey string) (string, error) {
-	isPEM := bytes.Contains(data, []byte("-----BEGIN "))
-	switch strings.ToUpper(strings.TrimSpace(typ)) {
-	case "PEM":
-		if !isPEM {
-			return "", fmt.Errorf("%s: not a PEM file, but %s is PEM", locationKey, typeKey)
-		}
-		return "PEM", nil
+	switch t := strings.ToUpper(strings.TrimSpace(typ)); t {
+	case "PEM", "JKS", "":
+		return tlsstore.Format(t, data, typeKey, locationKey)
 	case "PKCS12":
-		return "PKCS12", nil
-	case "JKS", "": // Java's default type
-		switch {
-		case bytes.HasPrefix(data, []byte{0xfe, 0xed, 0xfe, 0xed}):
-			return "", fmt.Errorf("%s is a JKS key store, which Ferry cannot read: convert it to PKCS12 "+
-				"(keytool -importkeystore -srckeystore FILE.jks -destkeystore FILE.p12 -deststoretype PKCS12) "+
-				"and set %s=PKCS12, or to PEM files", locationKey, typeKey)
-		case isPEM:
-			return "", fmt.Errorf("%s is a PEM file: set %s=PEM", locationKey, typeKey)
-		}
-		return "PKCS12", nil
-	default:
-		return "", fmt.Errorf("%s %q is not supported: use PEM, PKCS12 or JKS (PKCS12 files only)", typeKey, typ)
+		return tlsstore.PKCS12, nil
 	}
-}
-
-// pemKeyPair reads a PEM certificate chain (leaf first) and a PEM private
-// key, decrypting an encrypted PKCS#8 key with password.
-func pemKeyPair(chainPEM, keyPEM []byte, password, chainKey, keyKey string) (*tls.Certificate, error) {
-	cert := &tls.Certificate{}
-	for rest := chainPEM; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type == "CERTIFICATE" {
-			cert.Certificate = append(cert.Certificate, b.Bytes)
-		}
-	}
-	if len(cert.Certificate) == 0 {
-		return nil, fmt.Errorf("%s: no PEM certificate found", chainKey)
-	}
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", chainKey, err)
-	}
-	cert.Leaf = leaf
-	key, err := pemPrivateKey(keyPEM, password, keyKey)
-	if err != nil {
-		return nil, err
-	}
-	cert.PrivateKey = key
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("%s: unsupported private key type %T", keyKey, key)
-	}
-	if pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(leaf.PublicKey) {
-		return nil, fmt.Errorf("%s: the private key does not match the certificate of %s", keyKey, chainKey)
-	}
-	return cert, nil
-}
-
-// pemPrivateKey finds the private key in PEM data.
-func pemPrivateKey(data []byte, password, keyKey string) (crypto.PrivateKey, error) {
-	for rest := data; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			return nil, fmt.Errorf("%s: no PEM private key found", keyKey)
-		}
-		if _, legacy := b.Headers["Proc-Type"]; legacy {
-			return nil, fmt.Errorf("%s: keys encrypted in the legacy OpenSSL format are not supported: "+
-				"convert it to an encrypted PKCS#8 key (openssl pkcs8 -topk8 -v2 aes-256-cbc)", keyKey)
-		}
-		var key any
-		var err error
-		switch b.Type {
-		case "PRIVATE KEY":
-			key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
-		case "RSA PRIVATE KEY":
-			key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
-		case "EC PRIVATE KEY":
-			key, err = x509.ParseECPrivateKey(b.Bytes)
-		case "ENCRYPTED PRIVATE KEY":
-			if password == "" {
-				return nil, fmt.Errorf("%s: the key is encrypted; set ssl.key.password", keyKey)
-			}
-			key, err = pkcs8.ParsePKCS8PrivateKey(b.Bytes, []byte(password))
-			if err != nil {
-				// The library's text may say why; it never holds the password.
-				return nil, fmt.Errorf("%s: cannot decrypt the key with ssl.key.password: %w", keyKey, err)
-			}
-		default:
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", keyKey, err)
-		}
-		return key, nil
-	}
+	return "", fmt.Errorf("%s %q is not supported: use PEM, PKCS12 or JKS (PKCS12 files only)", typeKey, typ)
 }
 
 // loadTrustPool returns the trusted certificates, or nil (the system's
@@ -385,10 +275,10 @@ func loadTrustPool(s workerconfig.SSLSettings) (*x509.CertPool, error) {
 			return nil, fmt.Errorf("%s can be specified only for PEM, but %s is %s", k(workerconfig.SSLTruststoreCertificates),
 				k(workerconfig.SSLTruststoreType), s.TruststoreType)
 		}
-		return pemPool([]byte(inline), k(workerconfig.SSLTruststoreCertificates))
+		return tlsstore.PEMPool([]byte(inline), k(workerconfig.SSLTruststoreCertificates))
 	case s.TruststoreLocation != "":
 		name := k(workerconfig.SSLTruststoreLocation)
-		data, err := readFile(name, s.TruststoreLocation)
+		data, err := tlsstore.ReadFile(name, s.TruststoreLocation)
 		if err != nil {
 			return nil, err
 		}
@@ -396,38 +286,14 @@ func loadTrustPool(s workerconfig.SSLSettings) (*x509.CertPool, error) {
 		if err != nil {
 			return nil, err
 		}
-		if format == "PEM" {
-			return pemPool(data, name)
+		if format == tlsstore.PEM {
+			return tlsstore.PEMPool(data, name)
 		}
-		certs, err := pkcs12.DecodeTrustStore(data, s.TruststorePassword.Value())
-		if err != nil {
-			return nil, fmt.Errorf("%s: reading the PKCS12 trust store (with %s): %w", name, k(workerconfig.SSLTruststorePassword), err)
+		pool, err := tlsstore.PKCS12Pool(data, s.TruststorePassword.Value(), name, k(workerconfig.SSLTruststorePassword))
+		if err == nil && pool == nil {
+			err = fmt.Errorf("%s: no trusted certificate found", name)
 		}
-		if len(certs) == 0 {
-			return nil, fmt.Errorf("%s: no trusted certificate found", name)
-		}
-		pool := x509.NewCertPool()
-		for _, c := range certs {
-			pool.AddCert(c)
-		}
-		return pool, nil
+		return pool, err
 	}
 	return nil, nil
-}
-
-func pemPool(data []byte, key string) (*x509.CertPool, error) {
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("%s: no PEM certificate found", key)
-	}
-	return pool, nil
-}
-
-// readFile reads a file named by a worker property.
-func readFile(key, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", key, err)
-	}
-	return data, nil
 }

@@ -15,8 +15,9 @@
 // share: Java's default partitioner (murmur2), and the decision whether a
 // Kafka error is retriable.
 //
-// It is a leaf: it imports sarama, the standard library and the small
-// libraries that read what Java's clients read (go-pkcs12, youmark/pkcs8,
-// franz-go's SCRAM), so storage, the runtime and connectors may all import
-// it.
+// It is a leaf: it imports sarama, the standard library, the small
+// libraries that read what Java's clients read (franz-go's SCRAM) and
+// connect/tlsstore, the leaf that reads PEM and PKCS12 stores (go-pkcs12,
+// youmark/pkcs8) for it and for rest, so storage, the runtime and
+// connectors may all import it.
 package kafkaclient

@@ -1,18 +1,13 @@
 package kafkaclient
 
 import (
-	"bytes"
-	"crypto"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
-	"github.com/youmark/pkcs8"
-	"software.sslmate.com/src/go-pkcs12"
+	"github.com/ferrykafka/ferry/connect/tlsstore"
 )
 
 // TLS for security.protocol SSL and SASL_SSL, from Java's client ssl.* keys
@@ -35,7 +30,9 @@ import (
 //     ssl.endpoint.identification.algorithm: https checks the broker's host
 //     name, "" checks the certificate chain only.
 //
-// Errors name the key and never hold a password, a key or a certificate.
+// The store files and inline PEM are read by connect/tlsstore, which the
+// REST listeners share; the rules above are this package's. Errors name
+// the key and never hold a password, a key or a certificate.
 
 // Java's SslConfigs defaults.
 const (
@@ -182,9 +179,9 @@ func trustPool(props map[string]string) (*x509.CertPool, error) {
 		if password != "" {
 			return nil, errors.New("ssl.truststore.password cannot be specified with PEM certificates")
 		}
-		return pemPool([]byte(inline), "ssl.truststore.certificates")
+		return tlsstore.PEMPool([]byte(inline), "ssl.truststore.certificates")
 	case loc != "":
-		data, err := readStore("ssl.truststore.location", loc)
+		data, err := tlsstore.ReadFile("configuration ssl.truststore.location", loc)
 		if err != nil {
 			return nil, err
 		}
@@ -192,34 +189,19 @@ func trustPool(props map[string]string) (*x509.CertPool, error) {
 		if err != nil {
 			return nil, err
 		}
-		if format == "PEM" {
+		if format == tlsstore.PEM {
 			if password != "" {
 				return nil, errors.New("ssl.truststore.password cannot be specified with a PEM trust store")
 			}
-			return pemPool(data, "ssl.truststore.location")
+			return tlsstore.PEMPool(data, "ssl.truststore.location")
 		}
-		certs, err := pkcs12.DecodeTrustStore(data, password)
-		if err != nil {
-			return nil, fmt.Errorf("ssl.truststore.location: reading the PKCS12 trust store (with ssl.truststore.password): %w", err)
+		pool, err := tlsstore.PKCS12Pool(data, password, "ssl.truststore.location", "ssl.truststore.password")
+		if err == nil && pool == nil {
+			err = errors.New("ssl.truststore.location: the PKCS12 trust store holds no trusted certificate")
 		}
-		if len(certs) == 0 {
-			return nil, errors.New("ssl.truststore.location: the PKCS12 trust store holds no trusted certificate")
-		}
-		pool := x509.NewCertPool()
-		for _, c := range certs {
-			pool.AddCert(c)
-		}
-		return pool, nil
+		return pool, err
 	}
 	return nil, nil
-}
-
-func pemPool(data []byte, key string) (*x509.CertPool, error) {
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("%s: no PEM certificate found", key)
-	}
-	return pool, nil
 }
 
 // keyPair returns the client certificate and key, or nil when none is
@@ -244,9 +226,9 @@ func keyPair(props map[string]string) (*tls.Certificate, error) {
 		case storePassword != "":
 			return nil, errors.New("ssl.keystore.password cannot be specified with PEM format, only ssl.key.password may be specified")
 		}
-		return pemKeyPair([]byte(inlineChain), []byte(inlineKey), keyPassword, "ssl.keystore.certificate.chain", "ssl.keystore.key")
+		return tlsstore.PEMKeyPair([]byte(inlineChain), []byte(inlineKey), keyPassword, "ssl.keystore.certificate.chain", "ssl.keystore.key")
 	case loc != "":
-		data, err := readStore("ssl.keystore.location", loc)
+		data, err := tlsstore.ReadFile("configuration ssl.keystore.location", loc)
 		if err != nil {
 			return nil, err
 		}
@@ -254,131 +236,21 @@ func keyPair(props map[string]string) (*tls.Certificate, error) {
 		if err != nil {
 			return nil, err
 		}
-		if format == "PEM" {
-			if storePassword != "" {
-				return nil, errors.New("ssl.keystore.password cannot be specified with PEM format, only ssl.key.password may be specified")
-			}
-			return pemKeyPair(data, data, keyPassword, "ssl.keystore.location", "ssl.keystore.location")
-		}
-		key, leaf, cas, err := pkcs12.DecodeChain(data, storePassword)
-		if err != nil {
-			return nil, fmt.Errorf("ssl.keystore.location: reading the PKCS12 key store (with ssl.keystore.password): %w", err)
-		}
-		cert := &tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
-		for _, c := range cas {
-			cert.Certificate = append(cert.Certificate, c.Raw)
-		}
-		return cert, nil
+		return tlsstore.KeyStoreFile(format, data, storePassword, keyPassword, tlsstore.KeyStoreKeys{
+			Location: "ssl.keystore.location", Password: "ssl.keystore.password", KeyPassword: "ssl.key.password"})
 	}
 	return nil, nil
 }
 
 // storeFormat decides how to read a key or trust store file declared as
-// typ: PEM, PKCS12, or JKS, which Java (like keytool since Java 9) also
-// uses for files that are in fact PKCS12. A real JKS file is refused. With
+// typ: PEM, PKCS12, or JKS (tlsstore.Format says how each is read). With
 // the type unset (Java's default, JKS), a PEM file is read as PEM.
 func storeFormat(typ string, typeSet bool, data []byte, typeKey, locationKey string) (string, error) {
-	isPEM := bytes.Contains(data, []byte("-----BEGIN "))
-	if isPEM && !typeSet {
-		return "PEM", nil
+	switch {
+	case !typeSet && tlsstore.LooksLikePEM(data):
+		return tlsstore.PEM, nil
+	case typ == "PEM" || typ == "PKCS12" || typ == "JKS":
+		return tlsstore.Format(typ, data, typeKey, locationKey)
 	}
-	switch typ {
-	case "PEM":
-		if !isPEM {
-			return "", fmt.Errorf("%s: not a PEM file, but %s is PEM", locationKey, typeKey)
-		}
-		return "PEM", nil
-	case "PKCS12", "JKS":
-		switch {
-		case bytes.HasPrefix(data, []byte{0xfe, 0xed, 0xfe, 0xed}):
-			return "", fmt.Errorf("%s is a JKS key store, which Ferry cannot read: convert it to PKCS12 "+
-				"(keytool -importkeystore -srckeystore FILE.jks -destkeystore FILE.p12 -deststoretype PKCS12) "+
-				"and set %s=PKCS12, or to PEM files", locationKey, typeKey)
-		case isPEM:
-			return "", fmt.Errorf("%s is a PEM file: set %s=PEM", locationKey, typeKey)
-		}
-		return "PKCS12", nil
-	default:
-		return "", fmt.Errorf("invalid value %s for configuration %s: Ferry reads PEM and PKCS12 stores (and JKS-typed files that are PKCS12)", typ, typeKey)
-	}
-}
-
-func readStore(key, path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("configuration %s: %w", key, err)
-	}
-	return data, nil
-}
-
-// pemKeyPair reads a PEM certificate chain (leaf first) and a PEM private
-// key, decrypting an encrypted PKCS#8 key with password.
-func pemKeyPair(chainPEM, keyPEM []byte, password, chainKey, keyKey string) (*tls.Certificate, error) {
-	cert := &tls.Certificate{}
-	for rest := chainPEM; ; {
-		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
-			break
-		}
-		if b.Type == "CERTIFICATE" {
-			cert.Certificate = append(cert.Certificate, b.Bytes)
-		}
-	}
-	if len(cert.Certificate) == 0 {
-		return nil, fmt.Errorf("%s: no PEM certificate found", chainKey)
-	}
-	leaf, err := x509.ParseCertificate(cert.Certificate[0])
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", chainKey, err)
-	}
-	cert.Leaf = leaf
-	if cert.PrivateKey, err = pemPrivateKey(keyPEM, password, keyKey); err != nil {
-		return nil, err
-	}
-	signer, ok := cert.PrivateKey.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("%s: unsupported private key type %T", keyKey, cert.PrivateKey)
-	}
-	if pub, ok := signer.Public().(interface{ Equal(crypto.PublicKey) bool }); !ok || !pub.Equal(leaf.PublicKey) {
-		return nil, fmt.Errorf("%s: the private key does not match the certificate of %s", keyKey, chainKey)
-	}
-	return cert, nil
-}
-
-// pemPrivateKey finds the private key in PEM data.
-func pemPrivateKey(data []byte, password, keyKey string) (crypto.PrivateKey, error) {
-	for rest := data; ; {
-		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
-			return nil, fmt.Errorf("%s: no PEM private key found", keyKey)
-		}
-		if _, legacy := b.Headers["Proc-Type"]; legacy {
-			return nil, fmt.Errorf("%s: keys encrypted in the legacy OpenSSL format are not supported: "+
-				"convert it to an encrypted PKCS#8 key (openssl pkcs8 -topk8 -v2 aes-256-cbc)", keyKey)
-		}
-		var key any
-		var err error
-		switch b.Type {
-		case "PRIVATE KEY":
-			key, err = x509.ParsePKCS8PrivateKey(b.Bytes)
-		case "RSA PRIVATE KEY":
-			key, err = x509.ParsePKCS1PrivateKey(b.Bytes)
-		case "EC PRIVATE KEY":
-			key, err = x509.ParseECPrivateKey(b.Bytes)
-		case "ENCRYPTED PRIVATE KEY":
-			if password == "" {
-				return nil, fmt.Errorf("%s: the key is encrypted; set ssl.key.password", keyKey)
-			}
-			if key, err = pkcs8.ParsePKCS8PrivateKey(b.Bytes, []byte(password)); err != nil {
-				// The library's text never holds the password.
-				return nil, fmt.Errorf("%s: cannot decrypt the key with ssl.key.password: %w", keyKey, err)
-			}
-		default:
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", keyKey, err)
-		}
-		return key, nil
-	}
+	return "", fmt.Errorf("invalid value %s for configuration %s: Ferry reads PEM and PKCS12 stores (and JKS-typed files that are PKCS12)", typ, typeKey)
 }

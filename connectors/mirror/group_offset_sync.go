@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -210,38 +209,4 @@ func sortedCheckpoints(cps map[mirrorclient.TopicPartition]mirrorclient.Checkpoi
 		return cmp.Or(cmp.Compare(a.Topic, b.Topic), cmp.Compare(a.Partition, b.Partition))
 	})
 	return out
-}
-
-// commitGroupOffsets commits offsets for group as a simple consumer would
-// (generation -1, no member id; this also creates a group the cluster does
-// not know), bounded by admin.timeout.ms. It returns the partitions the
-// broker refused, with its error.
-func (a *clusterAdmin) commitGroupOffsets(ctx context.Context, group string, offsets map[topicPartition]committedOffset) (map[topicPartition]error, error) {
-	req := map[string]map[int32]sarama.OffsetAndMetadata{}
-	for tp, o := range offsets {
-		if req[tp.topic] == nil {
-			req[tp.topic] = map[int32]sarama.OffsetAndMetadata{}
-		}
-		req[tp.topic][tp.partition] = sarama.OffsetAndMetadata{Offset: o.offset, Metadata: o.metadata, LeaderEpoch: -1}
-	}
-	rsp, err := boundedCall(ctx, a.timeout, a.wg, func() (*sarama.OffsetCommitResponse, error) {
-		return a.admin.AlterConsumerGroupOffsets(group, req, nil)
-	}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("commit offsets of consumer group %q on %s cluster %q: %w", group, a.side, a.alias, err)
-	}
-	refused := map[topicPartition]error{}
-	for topic, parts := range rsp.Errors {
-		for p, kerr := range parts {
-			if kerr != sarama.ErrNoError {
-				refused[topicPartition{topic: topic, partition: p}] = kerr
-			}
-		}
-	}
-	for tp := range offsets {
-		if _, answered := rsp.Errors[tp.topic][tp.partition]; !answered {
-			refused[tp] = sarama.ErrIncompleteResponse
-		}
-	}
-	return refused, nil
 }

@@ -32,7 +32,12 @@ const (
 	demoTopic       = "demo"
 	demoPartitions  = 3
 	demoConnector   = "MirrorSourceConnector"
+	demoCheckpoint  = "MirrorCheckpointConnector"
+	demoHeartbeat   = "MirrorHeartbeatConnector"
 	demoGroup       = "ferry-demo"
+	// demoAppGroup is the sample consumer group on the source whose
+	// offsets MirrorCheckpointConnector translates for the target.
+	demoAppGroup = "demo-app"
 )
 
 // demoClusters are the two in-process Kafka clusters.
@@ -109,23 +114,47 @@ func embeddedWorkerProps(c *demoClusters, o EmbeddedOptions) WorkerProps {
 	}
 }
 
-// demoConnectorConfig mirrors every source topic into the target.
-func demoConnectorConfig(c *demoClusters) map[string]string {
+// demoMirrorBase is what the demo's three connectors share: the aliases,
+// both clusters and the byte-for-byte converters.
+func demoMirrorBase(c *demoClusters, name, class string) map[string]string {
 	return map[string]string{
-		"name":                             demoConnector,
-		"connector.class":                  "org.apache.kafka.connect.mirror.MirrorSourceConnector",
+		"name":                             name,
+		"connector.class":                  "org.apache.kafka.connect.mirror." + class,
 		"source.cluster.alias":             demoSourceAlias,
 		"target.cluster.alias":             demoTargetAlias,
 		"source.cluster.bootstrap.servers": c.source.ListenAddrs()[0],
 		"target.cluster.bootstrap.servers": c.target.ListenAddrs()[0],
-		"topics":                           ".*",
-		"tasks.max":                        "2",
-		"replication.factor":               "1",
-		// A single-broker cluster: the offset-syncs topic too.
-		"offset-syncs.topic.replication.factor": "1",
-		"refresh.topics.interval.seconds":       "10",
-		"key.converter":                         "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"value.converter":                       "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"header.converter":                      "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"key.converter":                    "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"value.converter":                  "org.apache.kafka.connect.converters.ByteArrayConverter",
+		"header.converter":                 "org.apache.kafka.connect.converters.ByteArrayConverter",
 	}
+}
+
+// demoConnectorConfig mirrors every source topic into the target.
+func demoConnectorConfig(c *demoClusters) map[string]string {
+	cfg := demoMirrorBase(c, demoConnector, "MirrorSourceConnector")
+	cfg["topics"] = ".*"
+	cfg["tasks.max"] = "2"
+	cfg["replication.factor"] = "1"
+	// A single-broker cluster: the offset-syncs topic too.
+	cfg["offset-syncs.topic.replication.factor"] = "1"
+	cfg["refresh.topics.interval.seconds"] = "10"
+	return cfg
+}
+
+// demoCheckpointConfig translates the source's consumer-group offsets into
+// checkpoints on the target, often enough to watch them move.
+func demoCheckpointConfig(c *demoClusters) map[string]string {
+	cfg := demoMirrorBase(c, demoCheckpoint, "MirrorCheckpointConnector")
+	cfg["emit.checkpoints.interval.seconds"] = "5"
+	cfg["refresh.groups.interval.seconds"] = "10"
+	cfg["checkpoints.topic.replication.factor"] = "1"
+	return cfg
+}
+
+// demoHeartbeatConfig writes heartbeats to the target's heartbeats topic.
+func demoHeartbeatConfig(c *demoClusters) map[string]string {
+	cfg := demoMirrorBase(c, demoHeartbeat, "MirrorHeartbeatConnector")
+	cfg["heartbeats.topic.replication.factor"] = "1"
+	return cfg
 }

@@ -12,18 +12,21 @@ import (
 
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
 	"github.com/ferrykafka/ferry/connect/logging"
+	"github.com/ferrykafka/ferry/connectors/mirror/mirrorclient"
 )
 
 // progressInterval is how often the demo reports counts.
 const progressInterval = 5 * time.Second
 
-// demo produces sample records into the source's demo topic and reports how
-// many reached the target.
+// demo produces sample records into the source's demo topic, reads them
+// there with the demo-app group, and reports how many reached the target and
+// where the group's checkpoints on the target would resume it.
 type demo struct {
 	clusters *demoClusters
 	worker   *Worker
 	rate     int
 	log      zerolog.Logger
+	app      demoApp
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -33,16 +36,19 @@ func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, l
 	d := &demo{clusters: c, worker: w, rate: o.Rate, log: loggers.Logger(logging.MirrorMaker).With().Str("component", "demo").Logger()}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			if err := d.createConnector(ctx); err != nil {
+			if err := d.createConnectors(ctx); err != nil {
 				return err
 			}
 			runCtx, cancel := context.WithCancel(context.Background())
 			d.cancel = cancel
-			d.wg.Add(2)
+			d.wg.Add(3)
 			go func() { defer d.wg.Done(); d.produce(runCtx) }()
+			go func() { defer d.wg.Done(); d.runDemoApp(runCtx) }()
 			go func() { defer d.wg.Done(); d.report(runCtx) }()
 			rest := d.worker.REST.URLs()[0]
 			d.log.Info().Msgf("Ferry demo running. Try: curl -s %s/connectors/%s/status", rest, demoConnector)
+			d.log.Info().Msgf("After a failover the %q group would resume on %s from its checkpoints. Try: connect-mirror-maker failover --group %s --from %s --to %s --bootstrap-server %s --source-bootstrap-server %s",
+				demoAppGroup, demoTargetAlias, demoAppGroup, demoSourceAlias, demoTargetAlias, d.clusters.target.ListenAddrs()[0], d.clusters.source.ListenAddrs()[0])
 			return nil
 		},
 		OnStop: func(context.Context) error {
@@ -56,14 +62,29 @@ func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, l
 	return d
 }
 
-// createConnector creates the MirrorSource connector unless a previous run
-// (same data directory) already did.
-func (d *demo) createConnector(ctx context.Context) error {
-	created, _, err := d.worker.Herder.PutConnectorConfig(ctx, demoConnector, demoConnectorConfig(d.clusters), true, nil)
-	if err != nil {
-		return fmt.Errorf("create the demo connector: %w", err)
+// createConnectors creates the demo's three connectors, each unless a
+// previous run (same data directory) already did.
+func (d *demo) createConnectors(ctx context.Context) error {
+	for _, cfg := range []map[string]string{
+		demoConnectorConfig(d.clusters),
+		demoCheckpointConfig(d.clusters),
+		demoHeartbeatConfig(d.clusters),
+	} {
+		name := cfg["name"]
+		created, _, err := d.worker.Herder.PutConnectorConfig(ctx, name, cfg, true, nil)
+		if err != nil {
+			return fmt.Errorf("create the demo connector %s: %w", name, err)
+		}
+		ev := d.log.Info().Bool("created", created).Str("connector", name)
+		switch name {
+		case demoConnector:
+			ev.Msgf("mirroring %s -> %s: topic %q becomes %q", demoSourceAlias, demoTargetAlias, demoTopic, demoSourceAlias+"."+demoTopic)
+		case demoCheckpoint:
+			ev.Msgf("checkpointing the %s consumer groups (%q reads %s there) into %s on %s", demoSourceAlias, demoAppGroup, demoTopic, demoSourceAlias+".checkpoints.internal", demoTargetAlias)
+		default:
+			ev.Msgf("writing heartbeats to %q on %s", "heartbeats", demoTargetAlias)
+		}
 	}
-	d.log.Info().Bool("created", created).Str("connector", demoConnector).Msgf("mirroring %s -> %s: topic %q becomes %q", demoSourceAlias, demoTargetAlias, demoTopic, demoSourceAlias+"."+demoTopic)
 	return nil
 }
 
@@ -137,6 +158,12 @@ func (d *demo) report(ctx context.Context) {
 		return
 	}
 	defer func() { _ = tgt.Close() }()
+	mc, err := mirrorclient.NewClient(map[string]string{"bootstrap.servers": d.clusters.target.ListenAddrs()[0]})
+	if err != nil {
+		d.log.Error().Err(err).Msg("demo cannot read checkpoints on the target cluster")
+		return
+	}
+	defer func() { _ = mc.Close() }()
 	tick := time.NewTicker(progressInterval)
 	defer tick.Stop()
 	var lastCopied int64
@@ -152,9 +179,20 @@ func (d *demo) report(ctx context.Context) {
 		now := time.Now()
 		rate := float64(copied-lastCopied) / now.Sub(last).Seconds()
 		lastCopied, last = copied, now
-		d.log.Info().Int64("produced", produced).Int64("copied", copied).Int64("behind", produced-copied).
+		consumed := d.app.consumed.Load()
+		cpParts, translated, cpErr := demoAppCheckpoints(ctx, mc)
+		if ctx.Err() != nil {
+			return
+		}
+		ev := d.log.Info().Int64("produced", produced).Int64("copied", copied).Int64("behind", produced-copied).
 			Float64("copied_per_sec", float64(int64(rate*10))/10).
-			Msgf("demo: %d records produced to %s, %d copied to %s.%s", produced, demoTopic, copied, demoSourceAlias, demoTopic)
+			Int64("demo_app_consumed", consumed).Int("checkpoints", cpParts).Int64("demo_app_translated", translated)
+		if cpErr != nil {
+			// Not worth a warning: the next report asks again.
+			ev = ev.AnErr("checkpoints_error", cpErr)
+		}
+		ev.Msgf("demo: %d records produced to %s, %d copied to %s.%s; group %s consumed %d on %s, its checkpoints on %s resume it at %d (%d partitions)",
+			produced, demoTopic, copied, demoSourceAlias, demoTopic, demoAppGroup, consumed, demoSourceAlias, demoTargetAlias, translated, cpParts)
 	}
 }
 
@@ -177,8 +215,8 @@ func endOffsets(c sarama.Client, topic string) int64 {
 	return sum
 }
 
-// EmbeddedModule is the demo: clusters, a worker on the target, the
-// connector, and the sample producer.
+// EmbeddedModule is the demo: clusters, a worker on the target, the three
+// connectors, the sample producer and the sample consumer group.
 func EmbeddedModule(o EmbeddedOptions) fx.Option {
 	return fx.Options(
 		fx.Supply(o),
