@@ -24,11 +24,10 @@ import (
 type MirrorCheckpointConnector struct {
 	connect.SourceConnectorBase
 
-	cfg    *checkpointConfig
-	cctx   connect.ConnectorContext
-	log    zerolog.Logger
-	source *clusterAdmin
-	target *clusterAdmin
+	cfg  *checkpointConfig
+	cctx connect.ConnectorContext
+	log  zerolog.Logger
+	flowAdmins
 
 	// mu guards known and loaded: TaskConfigs reads them, the refresh
 	// loop writes them.
@@ -96,13 +95,7 @@ func (c *MirrorCheckpointConnector) Start(ctx context.Context, cctx connect.Conn
 		return nil
 	}
 
-	if c.source, err = openClusterAdmin(ctx, "source", cfg.sourceAlias, cfg.sourceAdminProps(roleCheckpointSourceAdmin),
-		cfg.adminTimeout, &c.wg, c.log); err != nil {
-		return err
-	}
-	if c.target, err = openClusterAdmin(ctx, "target", cfg.targetAlias, cfg.targetAdminProps(roleCheckpointTargetAdmin),
-		cfg.adminTimeout, &c.wg, c.log); err != nil {
-		c.closeAdmins()
+	if err := c.openAdmins(ctx, &cfg.mirrorConfig, roleCheckpointSourceAdmin, roleCheckpointTargetAdmin, &c.wg, c.log); err != nil {
 		return err
 	}
 	if err := c.createCheckpointsTopic(ctx); err != nil {
@@ -231,17 +224,6 @@ func (c *MirrorCheckpointConnector) AlterOffsets(_ map[string]string, offsets []
 
 var _ connect.OffsetAlterer = (*MirrorCheckpointConnector)(nil)
 
-func (c *MirrorCheckpointConnector) closeAdmins() {
-	if c.source != nil {
-		c.source.close()
-		c.source = nil
-	}
-	if c.target != nil {
-		c.target.close()
-		c.target = nil
-	}
-}
-
 func (c *MirrorCheckpointConnector) knownGroups() ([]string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -302,25 +284,9 @@ func (c *MirrorCheckpointConnector) retryInitialListing(ctx context.Context) {
 // (first after one interval, as Java's scheduleRepeatingDelayed). A
 // failure is logged and retried at the next interval, as in Java.
 func (c *MirrorCheckpointConnector) refreshLoop(ctx context.Context) {
-	ticker := time.NewTicker(c.cfg.refreshGroupsInterval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-		err := c.refreshConsumerGroups(ctx, false)
-		switch {
-		case err == nil:
-		case ctx.Err() != nil:
-			return
-		case isRetriable(err):
-			c.log.Warn().Err(err).Msg("consumer group refresh failed; retrying at the next interval")
-		default:
-			c.log.Error().Err(err).Msg("consumer group refresh failed; retrying at the next interval")
-		}
-	}
+	everyInterval(ctx, c.cfg.refreshGroupsInterval, "consumer group refresh", c.log, func(ctx context.Context) error {
+		return c.refreshConsumerGroups(ctx, false)
+	})
 }
 
 // refreshConsumerGroups lists the groups again and, when the set changed

@@ -22,11 +22,10 @@ import (
 type MirrorSourceConnector struct {
 	connect.SourceConnectorBase
 
-	cfg    *sourceConfig
-	cctx   connect.ConnectorContext
-	log    zerolog.Logger
-	source *clusterAdmin
-	target *clusterAdmin
+	cfg  *sourceConfig
+	cctx connect.ConnectorContext
+	log  zerolog.Logger
+	flowAdmins
 
 	// mu guards known, read by TaskConfigs and written by the refresh loop.
 	mu    sync.Mutex
@@ -69,13 +68,7 @@ func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.Connecto
 		return nil
 	}
 
-	if c.source, err = openClusterAdmin(ctx, "source", cfg.sourceAlias, cfg.sourceAdminProps(roleSourceAdmin),
-		cfg.adminTimeout, &c.wg, c.log); err != nil {
-		return err
-	}
-	if c.target, err = openClusterAdmin(ctx, "target", cfg.targetAlias, cfg.targetAdminProps(roleTargetAdmin),
-		cfg.adminTimeout, &c.wg, c.log); err != nil {
-		c.closeAdmins()
+	if err := c.openAdmins(ctx, &cfg.mirrorConfig, roleSourceAdmin, roleTargetAdmin, &c.wg, c.log); err != nil {
 		return err
 	}
 
@@ -173,18 +166,6 @@ func (c *MirrorSourceConnector) Stop(ctx context.Context) error {
 		}
 	})
 	return nil
-}
-
-// closeAdmins closes the admin clients once.
-func (c *MirrorSourceConnector) closeAdmins() {
-	if c.source != nil {
-		c.source.close()
-		c.source = nil
-	}
-	if c.target != nil {
-		c.target.close()
-		c.target = nil
-	}
 }
 
 func (c *MirrorSourceConnector) knownPartitions() []topicPartition {

@@ -55,25 +55,10 @@ func newGroupOffsetSync(target *clusterAdmin, store *checkpointStore, log zerolo
 // scheduleRepeatingDelayed), until ctx ends. A failed pass is logged and
 // the next one tries again.
 func (s *groupOffsetSync) loop(ctx context.Context, interval time.Duration) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	everyInterval(ctx, interval, "consumer group offset sync", s.log, func(ctx context.Context) error {
 		_, err := s.syncOnce(ctx)
-		switch {
-		case err == nil:
-		case ctx.Err() != nil:
-			return
-		case isRetriable(err):
-			s.log.Warn().Err(err).Msg("consumer group offset sync failed; retrying at the next interval")
-		default:
-			s.log.Error().Err(err).Msg("consumer group offset sync failed; retrying at the next interval")
-		}
-	}
+		return err
+	})
 }
 
 // Group states, as DescribeGroups names them.
