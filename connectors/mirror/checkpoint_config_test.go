@@ -1,10 +1,8 @@
 package mirror
 
 import (
-	"encoding/json"
 	"errors"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -18,41 +16,8 @@ import (
 // (testdata/MirrorKeys.java run on the 4.3.1 jars): same order, names,
 // types, required flags, defaults and importance.
 func TestCheckpointConfigDefMatchesJava(t *testing.T) {
-	raw, err := os.ReadFile("testdata/java-4.3.1-mirror-checkpoint-keys.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var java []struct {
-		Name       string  `json:"name"`
-		Type       string  `json:"type"`
-		Required   bool    `json:"required"`
-		Default    *string `json:"default_value"`
-		Importance string  `json:"importance"`
-	}
-	if err := json.Unmarshal(raw, &java); err != nil {
-		t.Fatal(err)
-	}
 	keys := newCheckpointConfigDef().Keys()
-	if len(keys) != len(java) {
-		t.Errorf("%d keys; Java has %d", len(keys), len(java))
-	}
-	for i := 0; i < len(keys) && i < len(java); i++ {
-		k, j := keys[i], java[i]
-		if k.Name != j.Name {
-			t.Fatalf("key %d is %s; Java's is %s", i, k.Name, j.Name)
-		}
-		var dflt *string
-		if !k.Required {
-			dflt = connect.ConvertToString(k.Default)
-		}
-		if string(k.Type) != j.Type || k.Required != j.Required || string(k.Importance) != j.Importance || !equalPtr(dflt, j.Default) {
-			t.Errorf("%s: type %s required %v default %s importance %s; Java: %s %v %s %s", k.Name,
-				k.Type, k.Required, showPtr(dflt), k.Importance, j.Type, j.Required, showPtr(j.Default), j.Importance)
-		}
-		if k.Doc == "" {
-			t.Errorf("%s has no documentation", k.Name)
-		}
-	}
+	checkKeysMatchJava(t, "testdata/java-4.3.1-mirror-checkpoint-keys.json", keys)
 	// The task's ConfigDef adds Java's two task keys.
 	task := newCheckpointTaskConfigDef().Keys()
 	if len(task) != len(keys)+2 || task[len(keys)].Name != "task.assigned.groups" || task[len(keys)+1].Name != "task.index" {
