@@ -32,7 +32,10 @@ import (
 //   - POST /connectors/{c}/tasks and PUT /connectors/{c}/fence need no
 //     credentials: workers send them to each other without any, and the
 //     endpoints check the request's signature themselves (under the
-//     sessioned protocol, the default);
+//     sessioned protocol, the default); on a dedicated MirrorMaker server
+//     the same under a flow's /{source}/{target} prefix (Java's
+//     MirrorRestServer has no REST extensions, so no authentication at
+//     all);
 //   - an empty credentials file lets every request through (Java logs the
 //     same warning).
 //
@@ -66,11 +69,24 @@ var internalRequest = []struct {
 	{http.MethodPut, regexp.MustCompile(`^/?connectors/[^/]+/fence/?$`)},
 }
 
+// internalFlowRequest matches the same requests under a flow's prefix, on
+// a dedicated server (on the escaped path: an alias may hold an encoded
+// '/').
+var internalFlowRequest = []struct {
+	method string
+	path   *regexp.Regexp
+}{
+	{http.MethodPost, regexp.MustCompile(`^/[^/]+/[^/]+/connectors/[^/]+/tasks/?$`)},
+	{http.MethodPut, regexp.MustCompile(`^/[^/]+/[^/]+/connectors/[^/]+/fence/?$`)},
+}
+
 // basicAuth checks requests' credentials against the credentials file.
 type basicAuth struct {
 	path    string
 	log     zerolog.Logger
 	recheck time.Duration
+	// dedicated also lets internalFlowRequest through (Config.Dedicated).
+	dedicated bool
 
 	mu      sync.Mutex
 	creds   map[string]string
@@ -164,7 +180,7 @@ func (a *basicAuth) wrap(next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isInternalRequest(r) {
+		if a.isInternalRequest(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -183,10 +199,17 @@ func (a *basicAuth) wrap(next http.Handler) http.Handler {
 	})
 }
 
-func isInternalRequest(r *http.Request) bool {
+func (a *basicAuth) isInternalRequest(r *http.Request) bool {
 	for _, m := range internalRequest {
 		if r.Method == m.method && m.path.MatchString(r.URL.Path) {
 			return true
+		}
+	}
+	if a.dedicated {
+		for _, m := range internalFlowRequest {
+			if r.Method == m.method && m.path.MatchString(r.URL.EscapedPath()) {
+				return true
+			}
 		}
 	}
 	return false

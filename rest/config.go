@@ -28,8 +28,8 @@ func (s *Server) putConnectorConfig(r *http.Request) (reply, error) {
 	if err := checkAndPutConnectorName(name, config); err != nil {
 		return reply{}, err
 	}
-	location := absoluteURL(r, "/connectors/"+url.PathEscape(name))
-	created, info, err := s.herder.PutConnectorConfig(r.Context(), name, config, true, nil)
+	location := absoluteURL(r, flowPath(r, "/connectors/"+url.PathEscape(name)))
+	created, info, err := s.herderFor(r).PutConnectorConfig(r.Context(), name, config, true, nil)
 	if err != nil {
 		rep, err := s.completeOrForward(r, body, err)
 		if err != nil {
@@ -64,7 +64,7 @@ func (s *Server) patchConnectorConfig(r *http.Request) (reply, error) {
 	if included := patch[connectorNameConfig]; included != nil && *included != name {
 		return reply{}, badRequest("Connector name configuration (%s) doesn't match connector name in the URL (%s)", *included, name)
 	}
-	info, err := s.herder.PatchConnectorConfig(r.Context(), name, patch)
+	info, err := s.herderFor(r).PatchConnectorConfig(r.Context(), name, patch)
 	if err != nil {
 		return s.completeOrForward(r, body, err)
 	}

@@ -26,7 +26,8 @@ const connectorNameConfig = "name"
 // expanded are left out.
 func (s *Server) listConnectors(r *http.Request) (reply, error) {
 	ctx := r.Context()
-	names, err := s.herder.Connectors(ctx)
+	h := s.herderFor(r)
+	names, err := h.Connectors(ctx)
 	if err != nil {
 		return reply{}, err
 	}
@@ -45,9 +46,9 @@ names:
 			var v any
 			switch kind {
 			case "status":
-				v, err = s.herder.ConnectorStatus(ctx, name)
+				v, err = h.ConnectorStatus(ctx, name)
 			case "info":
-				v, err = s.herder.ConnectorInfo(ctx, name)
+				v, err = h.ConnectorInfo(ctx, name)
 			default:
 				s.log.Debug().Str("expand", kind).Msg("ignoring unknown expansion type")
 				continue
@@ -135,8 +136,8 @@ func (s *Server) createConnector(r *http.Request) (reply, error) {
 	// Java builds the Location with UriBuilder.path, which leaves a '/'
 	// in the name as is; escaping it keeps the URL pointing at the
 	// connector.
-	location := absoluteURL(r, "/connectors/"+url.PathEscape(name))
-	_, info, err := s.herder.PutConnectorConfig(r.Context(), name, config, false, initial)
+	location := absoluteURL(r, flowPath(r, "/connectors/"+url.PathEscape(name)))
+	_, info, err := s.herderFor(r).PutConnectorConfig(r.Context(), name, config, false, initial)
 	if err != nil {
 		rep, err := s.completeOrForward(r, body, err)
 		if err != nil {
@@ -166,7 +167,7 @@ func checkAndPutConnectorName(name string, config map[string]string) error {
 
 // getConnector: GET /connectors/{connector}.
 func (s *Server) getConnector(r *http.Request) (reply, error) {
-	info, err := s.herder.ConnectorInfo(r.Context(), pathVar(r, "connector"))
+	info, err := s.herderFor(r).ConnectorInfo(r.Context(), pathVar(r, "connector"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -175,7 +176,7 @@ func (s *Server) getConnector(r *http.Request) (reply, error) {
 
 // getConnectorConfig: GET /connectors/{connector}/config.
 func (s *Server) getConnectorConfig(r *http.Request) (reply, error) {
-	config, err := s.herder.ConnectorConfig(r.Context(), pathVar(r, "connector"))
+	config, err := s.herderFor(r).ConnectorConfig(r.Context(), pathVar(r, "connector"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -187,7 +188,7 @@ func (s *Server) getConnectorConfig(r *http.Request) (reply, error) {
 
 // getConnectorStatus: GET /connectors/{connector}/status.
 func (s *Server) getConnectorStatus(r *http.Request) (reply, error) {
-	status, err := s.herder.ConnectorStatus(r.Context(), pathVar(r, "connector"))
+	status, err := s.herderFor(r).ConnectorStatus(r.Context(), pathVar(r, "connector"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -196,7 +197,7 @@ func (s *Server) getConnectorStatus(r *http.Request) (reply, error) {
 
 // deleteConnector: DELETE /connectors/{connector}, 204 without a body.
 func (s *Server) deleteConnector(r *http.Request) (reply, error) {
-	if err := s.herder.DeleteConnector(r.Context(), pathVar(r, "connector")); err != nil {
+	if err := s.herderFor(r).DeleteConnector(r.Context(), pathVar(r, "connector")); err != nil {
 		return s.completeOrForward(r, nil, err)
 	}
 	return reply{status: http.StatusNoContent}, nil

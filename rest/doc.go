@@ -25,7 +25,8 @@
 //     clients see what Java Connect would say; javabase64.go: the internal
 //     request signature header decoded with java.util.Base64's rules;
 //   - server.go, listeners.go, tls.go: listeners (http and https, PEM or
-//     PKCS12 key material), advertised URL, Start and Stop.
+//     PKCS12 key material), advertised URL, Start and Stop;
+//   - flows.go: dedicated MirrorMaker mode (see below).
 //
 // The JSON entities live in rest/entities. Behaviour follows Java's
 // RootResource, ConnectorsResource, InternalClusterResource,
@@ -41,6 +42,27 @@
 // is still not on its target answers 409, as does an unknown leader URL.
 // The forwarded request is bounded by the REST request timeout and carries
 // only the Authorization header of the original.
+//
+// Dedicated serving: in dedicated MirrorMaker mode (connect-mirror-maker
+// mm2.properties, Config.Dedicated) one server serves one herder per
+// replication flow, given with SetFlows. Every route of the route table,
+// the internal endpoints included, is then served under /{source}/{target}
+// (the flow's cluster aliases, percent-decoded path segments: a space
+// arrives as %20), e.g. GET /A/B/connectors/{c}/status, POST
+// /A/B/connectors/{c}/tasks, GET /A/B/ and GET /A/B/health; each endpoint
+// takes its herder from the request (herderFor: the flow's herder, put in
+// the request context by the route's per-flow wrapper, or the single
+// herder of a regular server). An unknown pair answers 404 "No replication
+// flow found for source '<s>' and target '<t>'" (Java's
+// InternalMirrorResource). Java's MirrorRestServer serves only the
+// internal endpoints there; Ferry adds the rest of the API, and at the top
+// level GET /flows (each flow with its connectors' statuses), GET /health
+// (healthy when every flow is, else the first flow's that is not) and
+// GET / (the first flow's server info). There are no admin routes
+// (/admin/loggers is a 404, also on admin.listeners). Forwarding keeps the
+// flow prefix, as the forwarded path is the request's escaped path; basic
+// authentication lets the prefixed internal endpoints through as it does
+// the unprefixed ones. See flows.go.
 //
 // Dependency rule: rest imports connect (sentinel errors), connect/javajson
 // (Java's number formats), storage (value types only), rest/entities,

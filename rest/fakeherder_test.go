@@ -61,6 +61,8 @@ type fakeHerder struct {
 	calls []string
 	// loggers holds the cluster-wide logger levels set.
 	loggers map[string]string
+	// clusterID, when set, is ServerInfo's Kafka cluster id.
+	clusterID string
 }
 
 func newFakeHerder() *fakeHerder {
@@ -165,7 +167,13 @@ func (h *fakeHerder) ServerInfo(ctx context.Context) (entities.ServerInfo, error
 	if err := h.begin(ctx, "ServerInfo"); err != nil {
 		return entities.ServerInfo{}, err
 	}
-	return entities.ServerInfo{Version: "3.9.0", Commit: "1eb7644349cb0713", KafkaClusterID: "uFt4Zsh3QUmM1WpHHrd1Dw"}, nil
+	id := "uFt4Zsh3QUmM1WpHHrd1Dw"
+	h.mu.Lock()
+	if h.clusterID != "" {
+		id = h.clusterID
+	}
+	h.mu.Unlock()
+	return entities.ServerInfo{Version: "3.9.0", Commit: "1eb7644349cb0713", KafkaClusterID: id}, nil
 }
 
 func (h *fakeHerder) Connectors(ctx context.Context) ([]string, error) {

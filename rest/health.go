@@ -20,7 +20,11 @@ const healthCheckTimeout = 10 * time.Second
 func (s *Server) health(r *http.Request) (reply, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), healthCheckTimeout)
 	defer cancel()
-	st := s.herder.Health(ctx)
+	return healthReply(s.herderFor(r).Health(ctx)), nil
+}
+
+// healthReply answers a herder's health status with its HTTP status.
+func healthReply(st entities.WorkerStatus) reply {
 	code := http.StatusInternalServerError
 	switch st.Status {
 	case entities.HealthHealthy:
@@ -28,5 +32,5 @@ func (s *Server) health(r *http.Request) (reply, error) {
 	case entities.HealthStarting:
 		code = http.StatusServiceUnavailable
 	}
-	return reply{status: code, body: st}, nil
+	return reply{status: code, body: st}
 }

@@ -34,7 +34,7 @@ func (s *Server) putTaskConfigs(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	if err := s.herder.PutTaskConfigs(r.Context(), pathVar(r, "connector"), configs, sig); err != nil {
+	if err := s.herderFor(r).PutTaskConfigs(r.Context(), pathVar(r, "connector"), configs, sig); err != nil {
 		return s.completeOrForward(r, body, err)
 	}
 	return reply{status: http.StatusNoContent}, nil
@@ -56,7 +56,7 @@ func (s *Server) fenceZombies(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	if err := s.herder.FenceZombies(r.Context(), pathVar(r, "connector"), sig); err != nil {
+	if err := s.herderFor(r).FenceZombies(r.Context(), pathVar(r, "connector"), sig); err != nil {
 		var fwd []byte
 		if len(body) > 0 {
 			fwd = body

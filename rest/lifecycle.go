@@ -9,7 +9,7 @@ import "net/http"
 // PAUSED target state itself, so it is never forwarded. 202 without a
 // body; idempotent.
 func (s *Server) pauseConnector(r *http.Request) (reply, error) {
-	if err := s.herder.PauseConnector(r.Context(), pathVar(r, "connector")); err != nil {
+	if err := s.herderFor(r).PauseConnector(r.Context(), pathVar(r, "connector")); err != nil {
 		return reply{}, err
 	}
 	return reply{status: http.StatusAccepted}, nil
@@ -18,7 +18,7 @@ func (s *Server) pauseConnector(r *http.Request) (reply, error) {
 // resumeConnector: PUT /connectors/{connector}/resume, the STARTED target
 // state (also for a STOPPED connector), as pauseConnector.
 func (s *Server) resumeConnector(r *http.Request) (reply, error) {
-	if err := s.herder.ResumeConnector(r.Context(), pathVar(r, "connector")); err != nil {
+	if err := s.herderFor(r).ResumeConnector(r.Context(), pathVar(r, "connector")); err != nil {
 		return reply{}, err
 	}
 	return reply{status: http.StatusAccepted}, nil
@@ -28,7 +28,7 @@ func (s *Server) resumeConnector(r *http.Request) (reply, error) {
 // writes an empty set of task configs and the STOPPED target state; other
 // workers forward the request. 204 without a body; idempotent.
 func (s *Server) stopConnector(r *http.Request) (reply, error) {
-	if err := s.herder.StopConnector(r.Context(), pathVar(r, "connector")); err != nil {
+	if err := s.herderFor(r).StopConnector(r.Context(), pathVar(r, "connector")); err != nil {
 		return s.completeOrForward(r, nil, err)
 	}
 	return reply{status: http.StatusNoContent}, nil

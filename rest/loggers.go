@@ -82,7 +82,7 @@ func (s *Server) setLoggerLevel(r *http.Request) (reply, error) {
 	}
 	switch strings.ToLower(scope) {
 	case scopeCluster:
-		if err := s.herder.SetClusterLoggerLevel(r.Context(), namespace, level); err != nil {
+		if err := s.herderFor(r).SetClusterLoggerLevel(r.Context(), namespace, level); err != nil {
 			return reply{}, err
 		}
 		return reply{status: http.StatusNoContent}, nil

@@ -14,7 +14,7 @@ import (
 // getOffsets: GET /connectors/{connector}/offsets,
 // {"offsets":[{"partition":{...},"offset":{...}}]}.
 func (s *Server) getOffsets(r *http.Request) (reply, error) {
-	offsets, err := s.herder.ConnectorOffsets(r.Context(), pathVar(r, "connector"))
+	offsets, err := s.herderFor(r).ConnectorOffsets(r.Context(), pathVar(r, "connector"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -40,7 +40,7 @@ func (s *Server) alterOffsets(r *http.Request) (reply, error) {
 	if len(offsets.Offsets) == 0 {
 		return reply{}, badRequest("Partitions / offsets need to be provided for an alter offsets request")
 	}
-	msg, err := s.herder.AlterConnectorOffsets(r.Context(), pathVar(r, "connector"), offsets)
+	msg, err := s.herderFor(r).AlterConnectorOffsets(r.Context(), pathVar(r, "connector"), offsets)
 	if err != nil {
 		return s.completeOrForward(r, body, err)
 	}
@@ -50,7 +50,7 @@ func (s *Server) alterOffsets(r *http.Request) (reply, error) {
 // resetOffsets: DELETE /connectors/{connector}/offsets, every offset of
 // the connector removed. 200 with Connect's message.
 func (s *Server) resetOffsets(r *http.Request) (reply, error) {
-	msg, err := s.herder.ResetConnectorOffsets(r.Context(), pathVar(r, "connector"))
+	msg, err := s.herderFor(r).ResetConnectorOffsets(r.Context(), pathVar(r, "connector"))
 	if err != nil {
 		return s.completeOrForward(r, nil, err)
 	}

@@ -17,7 +17,7 @@ import (
 // defaulting to true (see primitiveBoolQueryParam): "connectorsOnly=" is
 // true, "connectorsOnly=no" false.
 func (s *Server) listPlugins(r *http.Request) (reply, error) {
-	plugins, err := s.herder.ConnectorPlugins(r.Context(), primitiveBoolQueryParam(r, "connectorsOnly", true))
+	plugins, err := s.herderFor(r).ConnectorPlugins(r.Context(), primitiveBoolQueryParam(r, "connectorsOnly", true))
 	if err != nil {
 		return reply{}, err
 	}
@@ -30,7 +30,7 @@ func (s *Server) listPlugins(r *http.Request) (reply, error) {
 // getPluginConfig: GET /connector-plugins/{plugin}/config (KIP-769), the
 // plugin's config definition.
 func (s *Server) getPluginConfig(r *http.Request) (reply, error) {
-	keys, err := s.herder.ConnectorPluginConfig(r.Context(), pathVar(r, "plugin"))
+	keys, err := s.herderFor(r).ConnectorPluginConfig(r.Context(), pathVar(r, "plugin"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -60,7 +60,7 @@ func (s *Server) validateConfig(r *http.Request) (reply, error) {
 		!strings.HasSuffix(normalizedPluginName(class), normalizedPluginName(plugin)) {
 		return reply{}, badRequest("Included connector type %s does not match request type %s", class, plugin)
 	}
-	infos, err := s.herder.ValidateConfig(r.Context(), config)
+	infos, err := s.herderFor(r).ValidateConfig(r.Context(), config)
 	if err != nil {
 		return reply{}, err
 	}

@@ -17,12 +17,12 @@ func (s *Server) restartConnector(r *http.Request) (reply, error) {
 	includeTasks := boolQueryParam(r, "includeTasks", false)
 	onlyFailed := boolQueryParam(r, "onlyFailed", false)
 	if !includeTasks && !onlyFailed {
-		if err := s.herder.RestartConnector(r.Context(), name); err != nil {
+		if err := s.herderFor(r).RestartConnector(r.Context(), name); err != nil {
 			return s.completeOrForward(r, nil, err)
 		}
 		return reply{status: http.StatusNoContent}, nil
 	}
-	state, err := s.herder.RestartConnectorAndTasks(r.Context(), name, onlyFailed, includeTasks)
+	state, err := s.herderFor(r).RestartConnectorAndTasks(r.Context(), name, onlyFailed, includeTasks)
 	if err != nil {
 		return s.completeOrForward(r, nil, err)
 	}

@@ -4,7 +4,7 @@ import "net/http"
 
 // serverInfo: GET / — version, commit and Kafka cluster id.
 func (s *Server) serverInfo(r *http.Request) (reply, error) {
-	info, err := s.herder.ServerInfo(r.Context())
+	info, err := s.herderFor(r).ServerInfo(r.Context())
 	if err != nil {
 		return reply{}, err
 	}

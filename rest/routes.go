@@ -57,7 +57,11 @@ func (s *Server) routes() []route {
 
 // adminRoutes are the admin resources (Java's LoggingResource): served on
 // admin.listeners when set, else on the regular listeners (see loggers.go).
+// A dedicated server has none, as Java's MirrorRestServer.
 func (s *Server) adminRoutes() []route {
+	if s.cfg.Dedicated {
+		return nil
+	}
 	return s.loggerRoutes()
 }
 

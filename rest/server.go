@@ -75,6 +75,11 @@ type Config struct {
 	// MaxBodyBytes caps request bodies (413 beyond); 0 means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Dedicated serves the flows of dedicated MirrorMaker mode (SetFlows)
+	// under /{source}/{target}/ instead of one herder, plus GET /flows,
+	// GET /health and GET / over all of them, and no admin routes (see
+	// flows.go).
+	Dedicated bool
 }
 
 // Server is the Connect REST API server. New validates the configuration
@@ -92,6 +97,8 @@ type Server struct {
 	listeners      []Listener
 	adminListeners []Listener // separate admin listeners (admin.listeners set and not empty)
 	herder         Herder
+	flowsMu        sync.RWMutex
+	flows          *flowTable // dedicated mode's flows (SetFlows)
 	log            zerolog.Logger
 	handler        http.Handler // the regular listeners'
 	adminHandler   http.Handler // the admin listeners'; nil without any
@@ -120,7 +127,9 @@ const (
 
 // New builds a server. Nothing is bound until Bind or Start. herder may be
 // nil when it is only known after Bind (the worker id comes from the bound
-// address); it must then be given with SetHerder before Start.
+// address); it must then be given with SetHerder before Start. A dedicated
+// server (cfg.Dedicated) ignores herder and serves the flows given with
+// SetFlows before Start.
 func New(cfg Config, herder Herder, log zerolog.Logger) (*Server, error) {
 	listeners, err := parseListeners(workerconfig.Listeners, cfg.Listeners, true)
 	if err != nil {
@@ -166,6 +175,9 @@ func New(cfg Config, herder Herder, log zerolog.Logger) (*Server, error) {
 	if s.auth, err = newBasicAuth(cfg.BasicAuth, log); err != nil {
 		return nil, fmt.Errorf("rest: basic authentication: %w", err)
 	}
+	if s.auth != nil {
+		s.auth.dedicated = cfg.Dedicated
+	}
 	headers, err := workerconfig.ParseHeaderRules(cfg.ResponseHeaders)
 	if err != nil {
 		return nil, fmt.Errorf("rest: %s: %w", workerconfig.ResponseHTTPHeaders, err)
@@ -175,6 +187,9 @@ func New(cfg Config, herder Herder, log zerolog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("rest: %w", err)
 	}
 	regular := s.routes()
+	if cfg.Dedicated {
+		regular = s.dedicatedRoutes()
+	}
 	if cfg.AdminListeners == nil {
 		regular = append(regular, s.adminRoutes()...)
 	}
@@ -278,7 +293,10 @@ func (s *Server) bindLocked(ctx context.Context) error {
 func (s *Server) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.herder == nil {
+	if err := s.checkFlows(); err != nil {
+		return err
+	}
+	if s.herder == nil && !s.cfg.Dedicated {
 		return errors.New("rest: herder is required")
 	}
 	if err := s.bindLocked(ctx); err != nil {
@@ -327,6 +345,13 @@ func (s *Server) Start(ctx context.Context) error {
 		ev = ev.Strs("admin_urls", s.adminURLs)
 	case s.cfg.AdminListeners != nil:
 		ev = ev.Bool("admin_endpoints", false)
+	}
+	if s.cfg.Dedicated {
+		var names []string
+		for _, f := range s.flowTable().list {
+			names = append(names, f.name())
+		}
+		ev = ev.Strs("flows", names)
 	}
 	ev.Msg("REST server listening")
 	return nil

@@ -13,7 +13,7 @@ import (
 // getTaskConfigs: GET /connectors/{connector}/tasks, the committed tasks
 // with their configs.
 func (s *Server) getTaskConfigs(r *http.Request) (reply, error) {
-	tasks, err := s.herder.TaskConfigs(r.Context(), pathVar(r, "connector"))
+	tasks, err := s.herderFor(r).TaskConfigs(r.Context(), pathVar(r, "connector"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -30,7 +30,7 @@ func (s *Server) getTaskStatus(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	state, err := s.herder.TaskStatus(r.Context(), id)
+	state, err := s.herderFor(r).TaskStatus(r.Context(), id)
 	if err != nil {
 		return reply{}, err
 	}
@@ -44,7 +44,7 @@ func (s *Server) restartTask(r *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	if err := s.herder.RestartTask(r.Context(), id); err != nil {
+	if err := s.herderFor(r).RestartTask(r.Context(), id); err != nil {
 		return s.completeOrForward(r, nil, err)
 	}
 	return reply{status: http.StatusNoContent}, nil

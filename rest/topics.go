@@ -18,7 +18,7 @@ import (
 // or does not exist, has none (as in Java).
 func (s *Server) getActiveTopics(r *http.Request) (reply, error) {
 	name := pathVar(r, "connector")
-	topics, err := s.herder.ConnectorActiveTopics(r.Context(), name)
+	topics, err := s.herderFor(r).ConnectorActiveTopics(r.Context(), name)
 	if err != nil {
 		return reply{}, err
 	}
@@ -31,7 +31,7 @@ func (s *Server) getActiveTopics(r *http.Request) (reply, error) {
 // resetActiveTopics: PUT /connectors/{connector}/topics/reset, 202
 // without a body.
 func (s *Server) resetActiveTopics(r *http.Request) (reply, error) {
-	if err := s.herder.ResetConnectorActiveTopics(r.Context(), pathVar(r, "connector")); err != nil {
+	if err := s.herderFor(r).ResetConnectorActiveTopics(r.Context(), pathVar(r, "connector")); err != nil {
 		return reply{}, err
 	}
 	return reply{status: http.StatusAccepted}, nil

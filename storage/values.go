@@ -60,6 +60,12 @@ type ClusterConfigState struct {
 	// Inconsistent lists connectors whose last task-config commit did not
 	// find every task config; the leader must regenerate them.
 	Inconsistent map[string]bool
+	// AppliedConnectorConfigs is, per connector, its config as it was when
+	// its current task configs were committed (Java's
+	// appliedConnectorConfig): when it differs from the connector's config,
+	// the task configs are rewritten and the tasks restarted even if the
+	// connector generates the same ones (KAFKA-9228).
+	AppliedConnectorConfigs map[string]map[string]string
 }
 
 // EmptyClusterConfigState returns a snapshot with nothing in it.
@@ -71,6 +77,8 @@ func EmptyClusterConfigState() ClusterConfigState {
 		TaskConfigs:      map[ConnectorTaskID]map[string]string{},
 		TaskCounts:       map[string]int{},
 		Inconsistent:     map[string]bool{},
+
+		AppliedConnectorConfigs: map[string]map[string]string{},
 	}
 }
 

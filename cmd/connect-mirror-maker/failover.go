@@ -57,7 +57,7 @@ func runFailover(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&in.CommandConfig, "command-config", "", "Java client properties for cluster B (security.protocol, ssl.*, sasl.*, replication.policy.*)")
 	fs.StringVar(&in.SourceBootstrapServer, "source-bootstrap-server", "", "cluster A's bootstrap servers (optional: shows the group's offsets on A)")
 	fs.StringVar(&in.SourceCommandConfig, "source-command-config", "", "Java client properties for cluster A")
-	fs.StringVar(&in.Config, "config", "", "an mm2.properties giving both clusters' settings (instead of --bootstrap-server, --command-config and the --source-* flags)")
+	fs.StringVar(&in.Config, "config", "", "an mm2.properties giving both clusters' settings, read as dedicated mode reads it (instead of --bootstrap-server, --command-config and the --source-* flags)")
 	fs.BoolVar(&in.Apply, "apply", false, "commit the plan (default: print it only)")
 	fs.StringVar(&in.Output, "output", failover.OutputTable, "output format: table or json")
 	fs.DurationVar(&in.Timeout, "timeout", failover.DefaultTimeout, "bound of each phase (reading B, reading A, applying)")
@@ -78,6 +78,9 @@ func runFailover(args []string, stdout, stderr io.Writer) int {
 	opts, err := in.Options()
 	if err != nil {
 		return failoverExit(err, "", stderr)
+	}
+	for _, w := range opts.Warnings {
+		fmt.Fprintln(stderr, "warning:", oneLine(w))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

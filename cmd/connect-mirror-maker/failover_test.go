@@ -27,7 +27,11 @@ func runCmd(args ...string) (code int, stdout, stderr string) {
 func TestFailoverUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	mm2 := filepath.Join(dir, "mm2.properties")
-	if err := os.WriteFile(mm2, []byte("clusters = A, B\nB.bootstrap.servers = 127.0.0.1:1\n"), 0o600); err != nil {
+	if err := os.WriteFile(mm2, []byte("clusters = A, B\nA.bootstrap.servers = 127.0.0.1:1\nB.bootstrap.servers = 127.0.0.1:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noA := filepath.Join(dir, "noa.properties")
+	if err := os.WriteFile(noA, []byte("clusters = A, B\nB.bootstrap.servers = 127.0.0.1:1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -42,6 +46,7 @@ func TestFailoverUsageErrors(t *testing.T) {
 		{"bad output", []string{"failover", "--group", "g", "--from", "A", "--to", "B", "--bootstrap-server", "b:1", "--output", "xml"}, "--output"},
 		{"unknown alias", []string{"failover", "--group", "g", "--from", "A", "--to", "C", "--config", mm2}, `"C" is not listed`},
 		{"unreadable config", []string{"failover", "--group", "g", "--from", "A", "--to", "B", "--config", filepath.Join(dir, "nope")}, "cannot read"},
+		{"invalid config", []string{"failover", "--group", "g", "--from", "A", "--to", "B", "--config", noA}, "set A.bootstrap.servers"},
 		{"bad timeout", []string{"failover", "--timeout", "soon"}, "invalid value"},
 	}
 	for _, c := range cases {
@@ -107,46 +112,25 @@ func TestFailoverTargetUnreachableIsAnError(t *testing.T) {
 	}
 }
 
+// TestFailoverPrintsConfigWarnings: what MirrorMaker would ignore in the
+// mm2.properties is shown before the command runs.
+func TestFailoverPrintsConfigWarnings(t *testing.T) {
+	mm2 := filepath.Join(t.TempDir(), "mm2.properties")
+	if err := os.WriteFile(mm2, []byte("clusters = A, B, A\nbootstrap.servers = 127.0.0.1:1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd("failover", "--group", "g", "--from", "A", "--to", "B", "--config", mm2, "--timeout", "5s")
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != exitError || len(lines) != 2 || !strings.HasPrefix(lines[0], "warning: "+mm2+": ") ||
+		!strings.Contains(lines[0], `"A" more than once`) || !strings.HasPrefix(lines[1], "error: cannot connect to cluster B") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
 // TestFailoverHappyPath runs a dry run, an apply and a second apply against
 // in-process clusters A and B.
 func TestFailoverHappyPath(t *testing.T) {
-	a, b := testkit.NewCluster(t, 1), testkit.NewCluster(t, 1)
-	cfg := sarama.NewConfig()
-	cfg.Version = kafkaclient.Version
-	cfg.Producer.Return.Successes = true
-	adminA, err := sarama.NewClusterAdmin(a.Addrs(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = adminA.Close() }()
-	adminB, err := sarama.NewClusterAdmin(b.Addrs(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = adminB.Close() }()
-	for _, c := range []struct {
-		admin sarama.ClusterAdmin
-		topic string
-	}{{adminA, "orders"}, {adminB, "A.orders"}, {adminB, "A.checkpoints.internal"}} {
-		if err := c.admin.CreateTopic(c.topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := adminA.AlterConsumerGroupOffsets("app", map[string]map[int32]sarama.OffsetAndMetadata{"orders": {0: {Offset: 42, LeaderEpoch: -1}}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	cp := mirrorclient.Checkpoint{ConsumerGroupID: "app", Topic: "A.orders", Partition: 0, UpstreamOffset: 40, DownstreamOffset: 33}
-	key, _ := cp.RecordKey()
-	value, _ := cp.RecordValue()
-	producer, err := sarama.NewSyncProducer(b.Addrs(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := producer.SendMessage(&sarama.ProducerMessage{Topic: "A.checkpoints.internal", Key: sarama.ByteEncoder(key), Value: sarama.ByteEncoder(value)}); err != nil {
-		t.Fatal(err)
-	}
-	_ = producer.Close()
-
+	a, b, adminB := failoverClusters(t, "A")
 	mm2 := filepath.Join(t.TempDir(), "mm2.properties")
 	content := "clusters = A, B\nA.bootstrap.servers = " + strings.Join(a.Addrs(), ",") + "\nB.bootstrap.servers = " + strings.Join(b.Addrs(), ",") + "\n"
 	if err := os.WriteFile(mm2, []byte(content), 0o600); err != nil {
@@ -195,5 +179,84 @@ func TestFailoverHappyPath(t *testing.T) {
 	code, stdout, _ = runCmd(append(base, "--apply")...)
 	if code != exitNothingToDo || !strings.Contains(stdout, "Nothing to commit") {
 		t.Errorf("second apply: exit %d\n%s", code, stdout)
+	}
+}
+
+// failoverClusters starts in-process clusters for a failover of group "app"
+// from the cluster alias from to another: "orders" on the first, with the
+// group's offset 42; from.orders and from.checkpoints.internal on the
+// second, with a checkpoint translating 40 to 33. It returns both clusters
+// and an admin client on the second.
+func failoverClusters(t *testing.T, from string) (a, b *testkit.Cluster, adminB sarama.ClusterAdmin) {
+	t.Helper()
+	a, b = testkit.NewCluster(t, 1), testkit.NewCluster(t, 1)
+	cfg := sarama.NewConfig()
+	cfg.Version = kafkaclient.Version
+	cfg.Producer.Return.Successes = true
+	adminA, err := sarama.NewClusterAdmin(a.Addrs(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = adminA.Close() })
+	adminB, err = sarama.NewClusterAdmin(b.Addrs(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = adminB.Close() })
+	for _, c := range []struct {
+		admin sarama.ClusterAdmin
+		topic string
+	}{{adminA, "orders"}, {adminB, from + ".orders"}, {adminB, from + ".checkpoints.internal"}} {
+		if err := c.admin.CreateTopic(c.topic, &sarama.TopicDetail{NumPartitions: 1, ReplicationFactor: 1}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := adminA.AlterConsumerGroupOffsets("app", map[string]map[int32]sarama.OffsetAndMetadata{"orders": {0: {Offset: 42, LeaderEpoch: -1}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	cp := mirrorclient.Checkpoint{ConsumerGroupID: "app", Topic: from + ".orders", Partition: 0, UpstreamOffset: 40, DownstreamOffset: 33}
+	key, _ := cp.RecordKey()
+	value, _ := cp.RecordValue()
+	producer, err := sarama.NewSyncProducer(b.Addrs(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := producer.SendMessage(&sarama.ProducerMessage{Topic: from + ".checkpoints.internal", Key: sarama.ByteEncoder(key), Value: sarama.ByteEncoder(value)}); err != nil {
+		t.Fatal(err)
+	}
+	_ = producer.Close()
+	return a, b, adminB
+}
+
+// TestFailoverSeedForm fails over with a seed-form mm2.properties (no
+// "clusters"; source.* and target.* keys), whose aliases are source and
+// target.
+func TestFailoverSeedForm(t *testing.T) {
+	a, b, _ := failoverClusters(t, "source")
+	mm2 := filepath.Join(t.TempDir(), "mm2.properties")
+	content := "source.bootstrap.servers = " + strings.Join(a.Addrs(), ",") + "\ntarget.bootstrap.servers = " + strings.Join(b.Addrs(), ",") + "\n"
+	if err := os.WriteFile(mm2, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCmd("failover", "--group", "app", "--from", "source", "--to", "target", "--config", mm2, "--timeout", "20s")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("dry run: exit %d, stderr %q\n%s", code, stderr, stdout)
+	}
+	if !strings.Contains(stdout, "Checkpoints: source.checkpoints.internal on target") {
+		t.Errorf("dry run output:\n%s", stdout)
+	}
+	var row string
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, "source.orders") {
+			row = strings.Join(strings.Fields(l), " ")
+		}
+	}
+	if row != "source.orders 0 orders 42 40 2 33 - commit" {
+		t.Errorf("row %q, output:\n%s", row, stdout)
+	}
+
+	code, _, stderr = runCmd("failover", "--group", "app", "--from", "A", "--to", "target", "--config", mm2)
+	if code != exitUsage || !strings.Contains(stderr, `"A" is not listed`) || !strings.Contains(stderr, "clusters = source, target") {
+		t.Errorf("alias A of a seed-form file: exit %d, stderr %q", code, stderr)
 	}
 }

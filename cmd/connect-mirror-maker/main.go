@@ -23,15 +23,29 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/ferrykafka/ferry/cmd/internal/app"
 )
+
+// hasEmbeddedFlag says whether args ask for the demo.
+func hasEmbeddedFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--embedded" || a == "-embedded" || strings.HasPrefix(a, "--embedded=") || strings.HasPrefix(a, "-embedded=") {
+			return true
+		}
+	}
+	return false
+}
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "failover" {
 		return runFailover(args[1:], stdout, stderr)
+	}
+	if !hasEmbeddedFlag(args) {
+		return runDedicated(args, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("connect-mirror-maker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -56,11 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if !embedded {
-		fmt.Fprintln(stderr, "error: this version of Ferry runs MirrorMaker only as the --embedded demo; dedicated mode (connect-mirror-maker mm2.properties) is not available yet. Run MirrorSourceConnector on a worker with connect-distributed instead.")
-		return 2
-	}
-	if fs.NArg() != 0 {
+	if !embedded || fs.NArg() != 0 {
 		fs.Usage()
 		return 2
 	}

@@ -52,6 +52,13 @@ func withBackoff(d time.Duration) harnessOption {
 
 func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
+	return newHarnessWithWorker(t, nil, opts...)
+}
+
+// newHarnessWithWorker is newHarness with the runtime's settings changed
+// by worker (nil: none).
+func newHarnessWithWorker(t *testing.T, worker func(*runtime.Config), opts ...harnessOption) *harness {
+	t.Helper()
 	cluster := testkit.NewCluster(t, 1, kfake.SeedTopics(1, testTopic))
 	log := testkit.Logger(t)
 	events := &eventLog{}
@@ -76,7 +83,7 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	x.worker = runtime.New(runtime.Config{
+	rc := runtime.Config{
 		WorkerID:      testWorkerID,
 		TopicTracking: cfg.TopicTracking,
 		// Offsets are only flushed when a task stops, so a test sees
@@ -88,7 +95,11 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		KeyConverter:        runtime.ConverterConfig{Class: converters.StringConverterClass},
 		ValueConverter:      runtime.ConverterConfig{Class: converters.StringConverterClass},
 		HeaderConverter:     runtime.ConverterConfig{Class: converters.SimpleHeaderConverterClass},
-	}, registry, x.offsets, x.statuses, log)
+	}
+	if worker != nil {
+		worker(&rc)
+	}
+	x.worker = runtime.New(rc, registry, x.offsets, x.statuses, log)
 	x.herder = New(cfg, registry, x.worker, x.configs, x.offsets, x.statuses, log)
 	return x
 }

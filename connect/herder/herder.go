@@ -53,6 +53,18 @@ type Config struct {
 	KeyTTL                 time.Duration
 	SignatureAlgorithm     string
 	VerificationAlgorithms []string
+
+	// RESTNamespace are escaped path segments put before the paths of the
+	// requests this worker sends to the leader's internal endpoints:
+	// dedicated MirrorMaker mode serves each flow's herder under
+	// /{source}/{target}/ of one REST server (Java's restNamespace).
+	RESTNamespace []string
+	// NoInternalREST says this worker has no REST server to talk to the
+	// leader through (dedicated MirrorMaker mode without
+	// dedicated.mode.enable.internal.rest): a follower whose connector
+	// produces new task configs cannot hand them to the leader, and says so
+	// in Java's words.
+	NoInternalREST bool
 }
 
 // Option configures optional collaborators of a Herder.
@@ -62,6 +74,15 @@ type Option func(*Herder)
 // through m, runs only what the group assigns it, and writes configs only
 // as the leader. Without it the herder is a one-worker cluster.
 func WithGroupMember(m *group.Member) Option { return func(h *Herder) { h.member = m } }
+
+// WithLeadershipHook calls fn each time this worker becomes the group's
+// leader after a rebalance (it was not the leader of the previous
+// generation), as Java's MirrorHerder.rebalanceSuccess is told. fn runs in
+// a goroutine of its own, so it may call the herder's methods; its context
+// is cancelled when the herder stops.
+func WithLeadershipHook(fn func(ctx context.Context)) Option {
+	return func(h *Herder) { h.onLeadership = fn }
+}
 
 // Herder runs this worker's share of the cluster's connectors and tasks.
 type Herder struct {
@@ -74,6 +95,8 @@ type Herder struct {
 	log      zerolog.Logger
 	member   *group.Member // nil: a one-worker cluster
 	client   *http.Client  // internal requests to the leader
+	// onLeadership is called when this worker becomes the leader.
+	onLeadership func(ctx context.Context)
 
 	// Sends of task configs to the leader run off the loop (see
 	// startTaskConfigSend); sendCtx is cancelled by Stop.
@@ -109,6 +132,8 @@ type Herder struct {
 	runningConnState map[string]storage.TargetState
 	runningTasks     map[storage.ConnectorTaskID]map[string]string
 	runningTaskState map[storage.ConnectorTaskID]storage.TargetState
+	// runningTaskConn is the connector config each task was started with.
+	runningTaskConn  map[storage.ConnectorTaskID]map[string]string
 	needsTaskConfigs map[string]bool
 	sending          map[string]bool // connectors with a send to the leader in flight
 	retryAt          map[string]time.Time
@@ -165,6 +190,7 @@ func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs
 		runningConnState: map[string]storage.TargetState{},
 		runningTasks:     map[storage.ConnectorTaskID]map[string]string{},
 		runningTaskState: map[storage.ConnectorTaskID]storage.TargetState{},
+		runningTaskConn:  map[storage.ConnectorTaskID]map[string]string{},
 		needsTaskConfigs: map[string]bool{},
 		sending:          map[string]bool{},
 		retryAt:          map[string]time.Time{},

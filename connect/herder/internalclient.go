@@ -18,6 +18,13 @@ import (
 // internalRequestTimeout bounds one request to another worker.
 const internalRequestTimeout = 30 * time.Second
 
+// errNoInternalREST is Java's answer when a follower without inter-worker
+// communication has task configs for the leader.
+var errNoInternalREST = errors.New("This worker is not able to communicate with the leader of the cluster, " +
+	"which is required for dynamically-reconfiguring connectors. If running MirrorMaker 2 " +
+	"in dedicated mode, consider enabling inter-worker communication via the " +
+	"'dedicated.mode.enable.internal.rest' property.")
+
 // errSendPending: task configs are on their way to the leader.
 var errSendPending = errors.New("task configs are being sent to the leader")
 
@@ -70,11 +77,14 @@ func (h *Herder) collectTaskConfigSends() {
 	}
 }
 
-// newTaskConfigRequest builds the POST of a connector's task configs a connector's task configs to the leader's
+// newTaskConfigRequest builds the POST of a connector's task configs to the leader's
 // internal endpoint, signed when the group runs the sessioned protocol
 // (Java's reconfigureConnector on a follower). Failures are retried by the
 // caller with backoff.
 func (h *Herder) newTaskConfigRequest(c string, configs []map[string]string) (*http.Request, error) {
+	if h.cfg.NoInternalREST {
+		return nil, errNoInternalREST
+	}
 	leader := h.leaderURL()
 	if leader == "" {
 		return nil, fmt.Errorf("no known leader to send the task configs of %s to", c)
@@ -83,7 +93,11 @@ func (h *Herder) newTaskConfigRequest(c string, configs []map[string]string) (*h
 	if err != nil {
 		return nil, err
 	}
-	target := strings.TrimSuffix(leader, "/") + "/connectors/" + url.PathEscape(c) + "/tasks"
+	target := strings.TrimSuffix(leader, "/")
+	for _, seg := range h.cfg.RESTNamespace {
+		target += "/" + seg
+	}
+	target += "/connectors/" + url.PathEscape(c) + "/tasks"
 	req, err := http.NewRequestWithContext(h.sendCtx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return nil, err

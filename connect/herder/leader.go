@@ -44,7 +44,7 @@ func (h *Herder) PutTaskConfigs(ctx context.Context, connector string, configs [
 		if !h.configs.Snapshot().Contains(connector) {
 			return connect.Errorf(connect.ErrNotFound, "Connector %s not found", connector)
 		}
-		if sameTaskConfigs(configs, h.snapshot.TaskConfigsOf(connector)) && !h.snapshot.Inconsistent[connector] {
+		if !taskConfigsChanged(h.configs.Snapshot(), connector, configs) {
 			return nil
 		}
 		if err := h.configs.PutTaskConfigs(ctx, connector, configs); err != nil {

@@ -55,6 +55,8 @@ type membership struct {
 	leaderID   string
 	leaderURL  string
 	protocol   string
+	// wasLeader is whether this worker led the last applied generation.
+	wasLeader bool
 	// owned is what this worker runs by assignment (connectors and tasks);
 	// nil before the first assignment.
 	owned *group.Assignment
@@ -276,6 +278,21 @@ func (h *Herder) applyAssignment(ctx context.Context, j group.JoinResult, took t
 	if h.isLeader() {
 		h.removeDeletedStatuses()
 	}
+	h.noteLeadership()
+}
+
+// noteLeadership runs the leadership hook when this worker has just become
+// the leader.
+func (h *Herder) noteLeadership() {
+	leader := h.isLeader()
+	if leader && !h.ms.wasLeader && h.onLeadership != nil {
+		h.sends.Add(1)
+		go func() {
+			defer h.sends.Done()
+			h.onLeadership(h.sendCtx)
+		}()
+	}
+	h.ms.wasLeader = leader
 }
 
 // unsyncBackoff is how long a worker stays out after it could not catch up

@@ -135,6 +135,11 @@ func (h *Herder) writeOffsets(ctx context.Context, name string, config map[strin
 	if err != nil {
 		return entities.Message{}, wrap(err)
 	}
+	// The connector sees its config resolved, as in Java.
+	config, err = h.worker.TransformConfig(config)
+	if err != nil {
+		return entities.Message{}, wrap(err)
+	}
 	managed := false
 	plugin, err := h.registry.Connector(config["connector.class"])
 	if err != nil {

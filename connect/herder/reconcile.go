@@ -159,6 +159,7 @@ func (h *Herder) stopTasks(ctx context.Context, ids []storage.ConnectorTaskID) {
 	for _, id := range ids {
 		delete(h.runningTasks, id)
 		delete(h.runningTaskState, id)
+		delete(h.runningTaskConn, id)
 	}
 }
 
@@ -172,7 +173,7 @@ func (h *Herder) reconcileTasks(ctx context.Context) {
 	}
 	var stop []storage.ConnectorTaskID
 	for id, props := range h.runningTasks {
-		if w, ok := want[id]; !ok || !maps.Equal(w, props) {
+		if w, ok := want[id]; !ok || !maps.Equal(w, props) || h.staleConnectorConfig(id) {
 			stop = append(stop, id)
 		}
 	}
@@ -199,6 +200,7 @@ func (h *Herder) reconcileTasks(ctx context.Context) {
 		}
 		h.runningTasks[id] = want[id]
 		h.runningTaskState[id] = target
+		h.runningTaskConn[id] = h.snapshot.ConnectorConfigs[id.Connector]
 		if err := h.worker.StartTask(id, h.snapshot.ConnectorConfigs[id.Connector], want[id], target); err != nil {
 			h.log.Error().Err(err).Str("connector", id.Connector).Int("task", id.Task).Msg("could not start task")
 		}
@@ -266,7 +268,7 @@ func (h *Herder) reconfigureConnectorTasks(ctx context.Context, c string) error 
 		}
 		return err
 	}
-	if !h.snapshot.Inconsistent[c] && sameTaskConfigs(configs, h.snapshot.TaskConfigsOf(c)) {
+	if !taskConfigsChanged(h.snapshot, c, configs) {
 		h.log.Debug().Str("connector", c).Int("tasks", len(configs)).Msg("task configs unchanged")
 		return nil
 	}
@@ -280,6 +282,32 @@ func (h *Herder) reconfigureConnectorTasks(ctx context.Context, c string) error 
 	h.log.Info().Str("connector", c).Int("tasks", len(configs)).Msg("wrote new task configs")
 	h.snapshot = h.configs.Snapshot()
 	return nil
+}
+
+// staleConnectorConfig says whether a running task was started with an
+// older config of its connector than the one its current task configs were
+// committed with: Java restarts the tasks when task configs are committed
+// for a changed connector config, even if they are the same.
+func (h *Herder) staleConnectorConfig(id storage.ConnectorTaskID) bool {
+	current, ok := h.snapshot.ConnectorConfigs[id.Connector]
+	applied, committed := h.snapshot.AppliedConnectorConfigs[id.Connector]
+	if !ok || !committed || !maps.Equal(applied, current) {
+		return false
+	}
+	return !maps.Equal(h.runningTaskConn[id], current)
+}
+
+// taskConfigsChanged says whether configs must be written as c's new task
+// configs (Java's AbstractHerder.taskConfigsChanged): c is inconsistent,
+// its tasks differ in number or config, or its config changed since its
+// task configs were committed (or they never were: a connector with no
+// tasks still gets its "tasks": 0 commit).
+func taskConfigsChanged(snap storage.ClusterConfigState, c string, configs []map[string]string) bool {
+	if snap.Inconsistent[c] || !sameTaskConfigs(configs, snap.TaskConfigsOf(c)) {
+		return true
+	}
+	applied, ok := snap.AppliedConnectorConfigs[c]
+	return !ok || !maps.Equal(applied, snap.ConnectorConfigs[c])
 }
 
 func sameTaskConfigs(a, b []map[string]string) bool {

@@ -257,6 +257,7 @@ func (h *Herder) restartTasks(ctx context.Context, ids []storage.ConnectorTaskID
 		}
 		h.runningTasks[id] = props
 		h.runningTaskState[id] = target
+		h.runningTaskConn[id] = snap.ConnectorConfigs[id.Connector]
 		if err := h.worker.StartTask(id, snap.ConnectorConfigs[id.Connector], props, target); err != nil {
 			h.log.Error().Err(err).Str("connector", id.Connector).Int("task", id.Task).Msg("could not restart task")
 		}

@@ -15,7 +15,15 @@ import (
 // AbstractHerder.validateConnectorConfig does, and returns Connect's
 // ConfigInfos. A config without connector.class, or naming an unknown class,
 // is an error (400).
+//
+// As in Java, the connector validates the config with its config-provider
+// references resolved by the worker's providers (the caller stores props
+// as given); a reference that cannot be resolved is an error (500).
 func (h *Herder) ValidateConnectorConfig(props map[string]string) (connect.ConfigInfos, *connect.ConnectorPlugin, error) {
+	props, err := h.worker.TransformConfig(props)
+	if err != nil {
+		return connect.ConfigInfos{}, nil, err
+	}
 	class, ok := props[runtime.KeyConnectorClass]
 	if !ok {
 		return connect.ConfigInfos{}, nil, connect.Errorf(connect.ErrBadRequest, "Connector config %s contains no connector type", javaMapString(props))

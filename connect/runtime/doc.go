@@ -14,7 +14,14 @@
 //   - per source task: the poll loop, the producer-acknowledgement loop,
 //     and the offset-commit ticker.
 //
+// Config providers: the herder hands the worker connector and task configs
+// as stored; the worker resolves their ${provider:[path:]key} references
+// with Config.ConfigTransformer before a plugin, a converter or a producer
+// sees them, and puts the references back into the task configs a
+// connector generates (Java's WorkerConfigTransformer and reverseTransform).
+//
 // Dependency rule: runtime imports connect, connect/converters,
-// connect/kafkaclient, storage (interfaces only) and sarama. It never imports
+// connect/kafkaclient, connect/configprovider (a leaf), storage (interfaces
+// only) and sarama. It never imports
 // the herder, rest, the storage implementations or a connector package.
 package runtime

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/configprovider"
 	"github.com/ferrykafka/ferry/storage"
 )
 
@@ -47,6 +49,13 @@ type Config struct {
 	TopicTracking bool
 	// Worker-level converters; connectors may override them.
 	KeyConverter, ValueConverter, HeaderConverter ConverterConfig
+	// ConfigTransformer holds the worker's config providers
+	// (workerconfig's Config.ConfigTransformer). The worker resolves the
+	// ${provider:[path:]key} references of connector and task configs
+	// with it when it starts them, as Java's WorkerConfigTransformer
+	// does; the configs the herder stores keep the references. nil
+	// resolves nothing.
+	ConfigTransformer *configprovider.Transformer
 }
 
 // Worker runs connector and task instances. Its methods are safe for
@@ -114,16 +123,32 @@ type ConnectorEvents interface {
 	TaskReconfigurationRequested(connector string)
 }
 
+// TransformConfig returns props with the references the worker's config
+// providers resolve replaced (Config.ConfigTransformer; a copy of props
+// without one). The herder uses it where Java hands a connector its
+// resolved config outside the worker: validation and offset changes.
+func (w *Worker) TransformConfig(props map[string]string) (map[string]string, error) {
+	return w.cfg.ConfigTransformer.Transform(props)
+}
+
 // StartConnector creates a connector instance and moves it to the target
-// state in its own goroutine. Errors here are configuration errors; a
-// failure inside the connector's Start is reported through its status.
+// state in its own goroutine. props is the connector's config as stored;
+// the connector gets it with its references resolved (TransformConfig).
+// Errors here are configuration errors, a reference that cannot be
+// resolved included; a failure inside the connector's Start is reported
+// through its status.
 func (w *Worker) StartConnector(name string, props map[string]string, target storage.TargetState, events ConnectorEvents) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, ok := w.connectors[name]; ok {
 		return fmt.Errorf("connector %s is already running on this worker", name)
 	}
-	settings, err := ParseConnectorSettings(props)
+	resolved, err := w.TransformConfig(props)
+	if err != nil {
+		w.putStatus(storage.ConnectorStatus(name, storage.StateFailed, err.Error(), w.cfg.WorkerID, w.generation), true)
+		return fmt.Errorf("connector %s: %w", name, err)
+	}
+	settings, err := ParseConnectorSettings(resolved)
 	if err != nil {
 		w.putStatus(storage.ConnectorStatus(name, storage.StateFailed, err.Error(), w.cfg.WorkerID, w.generation), true)
 		return fmt.Errorf("connector %s: %w", name, err)
@@ -133,7 +158,7 @@ func (w *Worker) StartConnector(name string, props map[string]string, target sto
 		w.putStatus(storage.ConnectorStatus(name, storage.StateFailed, err.Error(), w.cfg.WorkerID, w.generation), true)
 		return fmt.Errorf("connector %s: %w", name, err)
 	}
-	wc := newWorkerConnector(w, name, props, settings, plugin, events)
+	wc := newWorkerConnector(w, name, props, resolved, settings, plugin, events)
 	w.connectors[name] = wc
 	wc.start(target)
 	return nil
@@ -187,6 +212,9 @@ var ErrConnectorNotRunning = errors.New("connector is not running on this worker
 
 // ConnectorTaskConfigs asks a running connector for its task configs and
 // adds task.class to each (as Java's Worker.connectorTaskConfigs does).
+// Every key whose value in the connector's stored config is a reference
+// gets that reference back (Java's reverseTransform), so the task configs
+// can be stored without the resolved values.
 func (w *Worker) ConnectorTaskConfigs(ctx context.Context, name string) ([]map[string]string, error) {
 	w.mu.Lock()
 	wc := w.connectors[name]
@@ -197,18 +225,29 @@ func (w *Worker) ConnectorTaskConfigs(ctx context.Context, name string) ([]map[s
 	return wc.taskConfigs(ctx)
 }
 
-// StartTask creates a task instance and starts its loop.
+// StartTask creates a task instance and starts its loop. connProps and
+// taskProps are the configs as stored; the task (and the worker's
+// converters and producer) get them with their references resolved.
 func (w *Worker) StartTask(id storage.ConnectorTaskID, connProps, taskProps map[string]string, target storage.TargetState) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if _, ok := w.tasks[id]; ok {
 		return fmt.Errorf("task %s is already running on this worker", id)
 	}
-	wt, err := newWorkerTask(w, id, connProps, taskProps)
+	resolvedConn, err := w.TransformConfig(connProps)
+	var resolvedTask map[string]string
+	if err == nil {
+		resolvedTask, err = w.TransformConfig(taskProps)
+	}
+	var wt *workerTask
+	if err == nil {
+		wt, err = newWorkerTask(w, id, resolvedConn, resolvedTask)
+	}
 	if err != nil {
 		w.putStatus(storage.TaskStatus(id, storage.StateFailed, err.Error(), w.cfg.WorkerID, w.generation), true)
 		return fmt.Errorf("task %s: %w", id, err)
 	}
+	wt.storedProps = maps.Clone(taskProps)
 	w.tasks[id] = wt
 	wt.start(target)
 	return nil
@@ -262,7 +301,8 @@ func (w *Worker) Tasks() []storage.ConnectorTaskID {
 	return out
 }
 
-// TaskConfig returns the task config a running task was started with.
+// TaskConfig returns the task config a running task was started with, as
+// given to StartTask (references unresolved).
 func (w *Worker) TaskConfig(id storage.ConnectorTaskID) (map[string]string, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -270,7 +310,7 @@ func (w *Worker) TaskConfig(id storage.ConnectorTaskID) (map[string]string, bool
 	if wt == nil {
 		return nil, false
 	}
-	return wt.taskProps, true
+	return wt.storedProps, true
 }
 
 // Stop stops every task, then every connector (tasks first, so they flush

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/configprovider"
 	"github.com/ferrykafka/ferry/storage"
 )
 
@@ -29,7 +30,8 @@ const (
 type workerConnector struct {
 	w        *Worker
 	name     string
-	props    map[string]string
+	raw      map[string]string // the config as stored: references unresolved
+	props    map[string]string // the config the plugin gets: references resolved
 	settings ConnectorSettings
 	plugin   *connect.ConnectorPlugin
 	conn     connect.Connector
@@ -54,10 +56,11 @@ type workerConnector struct {
 	cancel context.CancelFunc // cancels the context given to Start
 }
 
-func newWorkerConnector(w *Worker, name string, props map[string]string, settings ConnectorSettings, plugin *connect.ConnectorPlugin, events ConnectorEvents) *workerConnector {
+func newWorkerConnector(w *Worker, name string, raw, props map[string]string, settings ConnectorSettings, plugin *connect.ConnectorPlugin, events ConnectorEvents) *workerConnector {
 	return &workerConnector{
 		w:        w,
 		name:     name,
+		raw:      maps.Clone(raw),
 		props:    maps.Clone(props),
 		settings: settings,
 		plugin:   plugin,
@@ -226,7 +229,8 @@ func (wc *workerConnector) setState(s connState) {
 
 func (wc *workerConnector) isRunning() bool { return wc.getState() == connStarted }
 
-// taskConfigs calls the connector and stamps task.class on every config.
+// taskConfigs calls the connector, stamps task.class on every config and
+// puts the references of the stored connector config back.
 func (wc *workerConnector) taskConfigs(ctx context.Context) ([]map[string]string, error) {
 	configs, err := wc.conn.TaskConfigs(ctx, wc.settings.TasksMax)
 	if err != nil {
@@ -250,7 +254,7 @@ func (wc *workerConnector) taskConfigs(ctx context.Context) ([]map[string]string
 		tc[KeyTaskClass] = wc.plugin.TaskClass
 		out[i] = tc
 	}
-	return out, nil
+	return configprovider.ReverseTransform(wc.raw, out), nil
 }
 
 // connectorContext is the connect.ConnectorContext of one instance.

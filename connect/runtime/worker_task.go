@@ -27,8 +27,8 @@ const retriableBackoff = 100 * time.Millisecond
 type workerTask struct {
 	w         *Worker
 	id        storage.ConnectorTaskID
-	connProps map[string]string
-	taskProps map[string]string
+	connProps map[string]string // references resolved
+	taskProps map[string]string // references resolved
 	settings  ConnectorSettings
 	task      connect.SourceTask
 	conv      *recordConverter
@@ -57,6 +57,9 @@ type workerTask struct {
 	cancelled atomic.Bool
 
 	commitMu sync.Mutex // serialises offset commits
+
+	// storedProps is the task config as stored (references unresolved).
+	storedProps map[string]string
 }
 
 func newWorkerTask(w *Worker, id storage.ConnectorTaskID, connProps, taskProps map[string]string) (*workerTask, error) {

@@ -17,8 +17,9 @@ const (
 
 // InternalClientProps returns the Java client properties of the worker's own
 // clients: the internal-topic producers, consumers and admin clients and the
-// group member. Java gives them every worker property unchanged (the stores
-// build their clients from config.originals()), so security settings at the
+// group member. Java gives them every worker property (the stores build
+// their clients from config.originals(): config provider references
+// resolved, config.providers itself left out), so security settings at the
 // top level apply; prefixed keys (producer.*, ...) are not applied. The
 // caller sets client.id (see ClientIDBase).
 func (c *Config) InternalClientProps() map[string]string {
@@ -44,7 +45,10 @@ func (c *Config) TaskClientProps(role ClientRole) map[string]string {
 	out := map[string]string{BootstrapServers: strings.Join(c.BootstrapServers, ",")}
 	if role == RoleAdmin {
 		for k, v := range c.Props {
-			if strings.HasPrefix(k, "admin.") || strings.HasPrefix(k, "producer.") || strings.HasPrefix(k, "consumer.") || k == ConfigProviders {
+			// Java leaves out config.providers* too: the worker has
+			// resolved the references already.
+			if strings.HasPrefix(k, "admin.") || strings.HasPrefix(k, "producer.") || strings.HasPrefix(k, "consumer.") ||
+				strings.HasPrefix(k, ConfigProviders) {
 				continue
 			}
 			out[k] = v

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/configprovider"
 )
 
 // Topic describes one of the worker's internal topics.
@@ -96,22 +97,42 @@ type Config struct {
 	InterWorkerSignatureAlgorithm     string
 	InterWorkerVerificationAlgorithms []string
 
-	// Props are the properties as given (a copy).
+	// Props are the properties as given (a copy), with the
+	// ${provider:[path:]key} references that the properties' own
+	// config.providers resolve replaced (Java's originals(), KIP-421);
+	// every other field is parsed from them.
 	Props map[string]string
 	// Values are every defined key's parsed value (defaults included).
 	Values connect.Values
 
-	unused   []string
-	warnings []string
+	transformer *configprovider.Transformer
+	unused      []string
+	warnings    []string
 }
 
 // Parse validates props as Java's DistributedConfig does and returns the
 // typed configuration. The error, if any, is an *Error naming every problem,
 // one per line, in Java's wording.
+//
+// As Java's AbstractConfig does (KIP-421), it first resolves the
+// ${provider:[path:]key} references in props with the config providers
+// props configure (config.providers, config.providers.<name>.class and
+// .param.*; see package configprovider), so that e.g.
+// sasl.jaas.config = ${file:/etc/kafka/secrets.properties:jaas} reaches
+// the clients resolved. A provider that cannot be configured (an unknown
+// class, a bad allowed.paths) or cannot read what a reference names (a
+// missing file) is the one problem reported, as Java fails before it
+// validates anything.
 func Parse(props map[string]string) (*Config, error) {
-	raw := maps.Clone(props)
-	if raw == nil {
-		raw = map[string]string{}
+	raw, resolveWarnings, err := resolveVariables(props)
+	if err != nil {
+		return nil, &Error{Problems: []string{err.Error()}}
+	}
+	// The worker's own providers, for connector and task configs (Java's
+	// Worker builds them from the resolved properties).
+	transformer, err := NewConfigTransformer(raw)
+	if err != nil {
+		return nil, &Error{Problems: []string{err.Error()}}
 	}
 	var problems []string
 	values := connect.Values{}
@@ -133,7 +154,7 @@ func Parse(props map[string]string) (*Config, error) {
 		return nil, &Error{Problems: problems}
 	}
 
-	c := &Config{Props: raw, Values: values}
+	c := &Config{Props: raw, Values: values, transformer: transformer, warnings: resolveWarnings}
 	str := func(k string) string { s, _ := values[k].(string); return s }
 	list := func(k string) []string { l, _ := values[k].([]string); return l }
 	boolean := func(k string) bool { b, _ := values[k].(bool); return b }
@@ -207,14 +228,52 @@ func Parse(props map[string]string) (*Config, error) {
 }
 
 // Unused returns the keys set in the worker properties that Java Connect
-// knows but Ferry does not act on (plugin.path, metric.reporters,
-// config.providers, ...), sorted, so the caller can log one warning for each.
+// knows but Ferry does not act on (plugin.path, metric.reporters, ...),
+// sorted, so the caller can log one warning for each.
 func (c *Config) Unused() []string { return append([]string(nil), c.unused...) }
 
 // Warnings returns the warnings Java's DistributedConfig/WorkerConfig log for
 // these properties (ignored topic settings, removed internal converter
-// properties), in Java's wording.
+// properties, references to paths a provider's allowed.paths excludes),
+// in Java's wording.
 func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
+
+// ConfigTransformer returns the worker's config providers (config.providers
+// of the resolved properties), which resolve the references in connector
+// and task configs when the worker starts them (Java's
+// WorkerConfigTransformer). Never nil: without config.providers it
+// resolves nothing.
+func (c *Config) ConfigTransformer() *configprovider.Transformer { return c.transformer }
+
+// NewConfigTransformer builds the config providers that props configure
+// (see package configprovider), reading the files of FileConfigProvider
+// with ParsePropertiesUTF8 as Java does.
+func NewConfigTransformer(props map[string]string) (*configprovider.Transformer, error) {
+	return configprovider.New(props, configprovider.Options{ParseProperties: ParsePropertiesUTF8})
+}
+
+// resolveVariables is AbstractConfig.resolveConfigVariables: a copy of
+// props with the references that props' own providers resolve replaced,
+// and the providers' warnings.
+func resolveVariables(props map[string]string) (map[string]string, []string, error) {
+	raw := maps.Clone(props)
+	if raw == nil {
+		raw = map[string]string{}
+	}
+	if strings.TrimSpace(raw[ConfigProviders]) == "" {
+		return raw, nil, nil
+	}
+	t, err := NewConfigTransformer(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	var warnings []string
+	resolved, err := t.WithWarn(func(m string) { warnings = append(warnings, m) }).Transform(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resolved, warnings, nil
+}
 
 // topicSettings returns the prefixed topic settings, as
 // DistributedConfig.topicSettings does, recording its warnings.

@@ -16,7 +16,8 @@ import (
 // "key value" lines, backslash line continuations and \uXXXX escapes.
 //
 // Values are returned verbatim: ${...} is not expanded, because Connect's
-// config-provider references (${file:/path:key}) must reach Connect unchanged.
+// config-provider references (${file:/path:key}) are resolved by Parse with
+// the file's config.providers, not as the library's expansion.
 //
 // A missing, unreadable or malformed file gives one error line naming the
 // file (and the line, for syntax errors); the file-system error is wrapped.
@@ -34,8 +35,15 @@ func Load(path string) (map[string]string, error) {
 
 var libLinePrefix = regexp.MustCompile(`^properties: Line (\d+): `)
 
-// parseProperties parses the content of a .properties file.
+// parseProperties parses the content of a .properties file read as
+// ISO-8859-1 (Properties.load(InputStream)).
 func parseProperties(data []byte) (map[string]string, error) {
+	return parsePropertiesAs(data, properties.ISO_8859_1)
+}
+
+// parsePropertiesAs parses the content of a .properties file in the given
+// encoding.
+func parsePropertiesAs(data []byte, enc properties.Encoding) (map[string]string, error) {
 	// Java reads the bytes as ISO-8859-1, so a UTF-8 byte-order mark would
 	// become part of the first key; drop it instead.
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
@@ -47,7 +55,7 @@ func parseProperties(data []byte) (map[string]string, error) {
 	data = dropTrailingBackslash(data)
 	data = blankEmptyKeyLines(data)
 
-	l := &properties.Loader{Encoding: properties.ISO_8859_1, DisableExpansion: true}
+	l := &properties.Loader{Encoding: enc, DisableExpansion: true}
 	p, err := l.LoadBytes(data)
 	if err != nil {
 		msg := libLinePrefix.ReplaceAllString(err.Error(), "line $1: ")
@@ -110,3 +118,10 @@ func dropTrailingBackslash(data []byte) []byte {
 // ParseProperties parses the content of a Java .properties file, as Load
 // does (the REST server reads its credentials file with it).
 func ParseProperties(data []byte) (map[string]string, error) { return parseProperties(data) }
+
+// ParsePropertiesUTF8 parses the content of a Java .properties file read
+// as UTF-8 (Properties.load(Reader) over a UTF-8 reader), which is how
+// Java's FileConfigProvider reads the files ${file:path:key} names.
+func ParsePropertiesUTF8(data []byte) (map[string]string, error) {
+	return parsePropertiesAs(data, properties.UTF8)
+}

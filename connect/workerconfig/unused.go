@@ -8,7 +8,7 @@ import (
 )
 
 // ignoredKeys are worker keys Java Connect acts on and Ferry accepts but does
-// not (no JVM plugin loading, no JMX metrics, no config providers, no
+// not (no JVM plugin loading, no JMX metrics, no
 // REST extensions but the basic-auth one, client tuning sarama does not
 // expose; the ignored TLS keys are in ssl.go). Keep this list in
 // step with what the runtime implements.
@@ -19,7 +19,6 @@ var ignoredKeys = map[string]bool{
 	MetricsSampleWindowMs:    true,
 	MetricsNumSamples:        true,
 	MetricsRecordingLevel:    true,
-	ConfigProviders:          true,
 	ClientDNSLookup:          true,
 	SendBufferBytes:          true,
 	ReceiveBufferBytes:       true,
@@ -33,8 +32,7 @@ var ignoredKeys = map[string]bool{
 
 // ignoredPrefixes are key prefixes Java knows and Ferry ignores.
 var ignoredPrefixes = []string{
-	ConfigProviders + ".", // config.providers.<name>.class / .param.*
-	"metrics.context.",    // metrics reporter labels
+	"metrics.context.", // metrics reporter labels
 }
 
 // unusedKeys lists the keys set in props that Ferry ignores, sorted. An

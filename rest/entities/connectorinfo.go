@@ -1,8 +1,6 @@
 package entities
 
 import (
-	"encoding/json"
-
 	"github.com/ferrykafka/ferry/storage"
 )
 
@@ -37,7 +35,7 @@ func (c ConnectorInfo) MarshalJSON() ([]byte, error) {
 	if p.Tasks == nil {
 		p.Tasks = []storage.ConnectorTaskID{}
 	}
-	return json.Marshal(p)
+	return marshal(p)
 }
 
 // TaskInfo is one task's id and configuration (GET /connectors/{name}/tasks).
@@ -53,5 +51,5 @@ func (t TaskInfo) MarshalJSON() ([]byte, error) {
 	if p.Config == nil {
 		p.Config = map[string]string{}
 	}
-	return json.Marshal(p)
+	return marshal(p)
 }

@@ -1,7 +1,6 @@
 package entities
 
 import (
-	"encoding/json"
 	"sort"
 
 	"github.com/ferrykafka/ferry/storage"
@@ -81,7 +80,7 @@ func (c ConnectorStateInfo) MarshalJSON() ([]byte, error) {
 	p := plain(c)
 	p.Tasks = append(make([]TaskState, 0, len(c.Tasks)), c.Tasks...)
 	sortTasks(p.Tasks)
-	return json.Marshal(p)
+	return marshal(p)
 }
 
 func sortTasks(tasks []TaskState) {

@@ -50,6 +50,11 @@ func TestMarshalGolden(t *testing.T) {
 			Connector: ConnectorState{State: storage.StateFailed, WorkerID: "w", Trace: "t"},
 			Type:      ConnectorTypeSource,
 		}, `{"name":"c","connector":{"state":"FAILED","worker_id":"w","trace":"t"},"tasks":[],"type":"source"}`},
+		{"state info keeps <, > and & as Jackson does", ConnectorStateInfo{
+			Name:      "MirrorSourceConnector",
+			Connector: ConnectorState{State: storage.StateFailed, WorkerID: "10.0.0.1:8083/A->B", Trace: "E\n\tat X.<init>(X.java:1) & more"},
+			Type:      ConnectorTypeSource,
+		}, `{"name":"MirrorSourceConnector","connector":{"state":"FAILED","worker_id":"10.0.0.1:8083/A->B","trace":"E\n\tat X.<init>(X.java:1) & more"},"tasks":[],"type":"source"}`},
 		{"task state", TaskState{ID: 4, State: storage.StateUnassigned, WorkerID: "w"},
 			`{"id":4,"state":"UNASSIGNED","worker_id":"w"}`},
 		{"create request", CreateConnectorRequest{Name: "c", Config: map[string]string{"a": "b"}, InitialState: &paused},
@@ -57,9 +62,11 @@ func TestMarshalGolden(t *testing.T) {
 		{"create request without initial state", CreateConnectorRequest{Name: "c", Config: map[string]string{}},
 			`{"name":"c","config":{},"initial_state":null}`},
 	}
+	// The REST server writes bodies without HTML escaping (writeJSON), as
+	// marshal does.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := json.Marshal(tc.v)
+			b, err := marshal(tc.v)
 			if err != nil {
 				t.Fatal(err)
 			}

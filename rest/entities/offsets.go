@@ -1,7 +1,5 @@
 package entities
 
-import "encoding/json"
-
 // ConnectorOffsets is the body of GET /connectors/{name}/offsets and of
 // PATCH /connectors/{name}/offsets: {"offsets":[{"partition":{...},
 // "offset":{...}}]}. In a PATCH an offset may be null, which resets that
@@ -17,7 +15,7 @@ func (o ConnectorOffsets) MarshalJSON() ([]byte, error) {
 	if p.Offsets == nil {
 		p.Offsets = []ConnectorOffset{}
 	}
-	return json.Marshal(p)
+	return marshal(p)
 }
 
 // ConnectorOffset is one source partition and its offset. Values are what

@@ -1,7 +1,5 @@
 package entities
 
-import "encoding/json"
-
 // ActiveTopics is the body of GET /connectors/{name}/topics:
 // {"<name>":{"topics":["t1","t2"]}} with the topics sorted.
 type ActiveTopics map[string]TopicList
@@ -18,5 +16,5 @@ func (l TopicList) MarshalJSON() ([]byte, error) {
 	if p.Topics == nil {
 		p.Topics = []string{}
 	}
-	return json.Marshal(p)
+	return marshal(p)
 }

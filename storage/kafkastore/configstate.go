@@ -27,6 +27,9 @@ type configState struct {
 	// configs came after their latest task-count record.
 	taskCountRecords map[string]int
 	pendingFencing   map[string]bool
+	// applied is each connector's config when its task configs were last
+	// committed completely.
+	applied map[string]map[string]string
 }
 
 func newConfigState() *configState {
@@ -40,6 +43,7 @@ func newConfigState() *configState {
 		deferred:         map[string]map[int]map[string]string{},
 		taskCountRecords: map[string]int{},
 		pendingFencing:   map[string]bool{},
+		applied:          map[string]map[string]string{},
 	}
 }
 
@@ -255,6 +259,7 @@ func (s *configState) commit(log zerolog.Logger, connector string, v any) []conf
 		}
 		sort.Slice(updated, func(i, j int) bool { return updated[i].Task < updated[j].Task })
 		delete(s.inconsistent, connector)
+		s.applied[connector] = maps.Clone(s.connectorConfigs[connector])
 	}
 	delete(s.deferred, connector)
 	s.taskCounts[connector] = n
@@ -271,6 +276,7 @@ func (s *configState) removeConnector(connector string) {
 		}
 	}
 	delete(s.deferred, connector)
+	delete(s.applied, connector)
 }
 
 func (s *configState) restartRequest(log zerolog.Logger, connector string, v any) []configEvent {
@@ -371,6 +377,11 @@ func (s *configState) snapshot() storage.ClusterConfigState {
 		TaskConfigs:      make(map[storage.ConnectorTaskID]map[string]string, len(s.taskConfigs)),
 		TaskCounts:       maps.Clone(s.taskCounts),
 		Inconsistent:     maps.Clone(s.inconsistent),
+
+		AppliedConnectorConfigs: make(map[string]map[string]string, len(s.applied)),
+	}
+	for c, props := range s.applied {
+		out.AppliedConnectorConfigs[c] = maps.Clone(props)
 	}
 	if s.sessionKey != nil {
 		sk := *s.sessionKey

@@ -91,11 +91,13 @@ func TestUsageErrors(t *testing.T) {
 	if code := runBinary(t, bins.connectDistributed).wait(30 * time.Second); code != 2 {
 		t.Errorf("connect-distributed without arguments: exit %d, want 2", code)
 	}
-	p := runBinary(t, bins.mirrorMaker, "mm2.properties")
-	if code := p.wait(30 * time.Second); code != 2 {
-		t.Errorf("connect-mirror-maker without --embedded: exit %d, want 2", code)
+	// Java's connect-mirror-maker checks its file argument is readable:
+	// exit 255 (Exit.exit(-1)) naming the file.
+	p := runBinary(t, bins.mirrorMaker, "no-such-mm2.properties")
+	if code := p.wait(30 * time.Second); code != 255 {
+		t.Errorf("connect-mirror-maker with a missing file: exit %d, want 255", code)
 	}
-	assertOneClearLine(t, p.output(), "dedicated mode")
+	assertOneClearLine(t, p.output(), "no-such-mm2.properties")
 }
 
 // TestRESTBadInput checks Connect's error bodies for bad requests against a

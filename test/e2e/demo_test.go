@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func TestEmbeddedDemo(t *testing.T) {
 		}
 		return nil
 	})
-	testkit.Eventually(t, 60*time.Second, func() error { return runningStatus(t, p.restURL(), "MirrorSourceConnector", 1) })
+	testkit.Eventually(t, 60*time.Second, func() error { return runningStatus(t, flowURL(p), "MirrorSourceConnector", 1) })
 	testkit.Eventually(t, 60*time.Second, func() error {
 		if n := demoCopied(p.output()); n < 100 {
 			return fmt.Errorf("demo reports %d records copied", n)
@@ -40,12 +41,43 @@ func TestEmbeddedDemo(t *testing.T) {
 		return nil
 	})
 	for _, name := range demoConnectors {
-		testkit.Eventually(t, 60*time.Second, func() error { return runningStatus(t, p.restURL(), name, 1) })
+		testkit.Eventually(t, 60*time.Second, func() error { return runningStatus(t, flowURL(p), name, 1) })
 	}
-	code, body := call(t, "GET", p.restURL()+"/connectors", nil)
+	code, body := call(t, "GET", flowURL(p)+"/connectors", nil)
 	if want, _ := json.Marshal(demoConnectors); code != 200 || string(body) != string(want) {
 		t.Errorf("GET /connectors = %d %s; want 200 %s", code, body, want)
 	}
+	// The demo runs the mm2.properties it wrote, and says where it is.
+	file := demoMM2File(p.output())
+	if file == "" {
+		t.Fatalf("the demo does not log its mm2.properties:\n%s", p.output())
+	}
+	if data, err := os.ReadFile(file); err != nil || !strings.Contains(string(data), "source->target.enabled = true") ||
+		!strings.Contains(string(data), "dedicated.mode.enable.internal.rest = true") {
+		t.Errorf("the demo's %s (err %v) is not a dedicated-mode file enabling source->target:\n%s", file, err, data)
+	}
+	// Both flows of the file run: source->target with the three
+	// connectors, target->source (heartbeats only, as in Java).
+	testkit.Eventually(t, 60*time.Second, func() error {
+		code, body := call(t, "GET", p.restURL()+"/flows", nil)
+		var flows []struct {
+			Flow       string         `json:"flow"`
+			Enabled    bool           `json:"enabled"`
+			Connectors map[string]any `json:"connectors"`
+		}
+		if code != 200 || json.Unmarshal(body, &flows) != nil {
+			return fmt.Errorf("GET /flows = %d %s", code, body)
+		}
+		got := map[string]string{}
+		for _, f := range flows {
+			got[f.Flow] = fmt.Sprintf("enabled=%v connectors=%d", f.Enabled, len(f.Connectors))
+		}
+		want := map[string]string{"source->target": "enabled=true connectors=3", "target->source": "enabled=false connectors=3"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			return fmt.Errorf("GET /flows: %v; want %v", got, want)
+		}
+		return nil
+	})
 	source, target := demoClusterAddrs(p.output())
 	if source == "" || target == "" {
 		t.Fatalf("no cluster addresses in the demo's log:\n%s", p.output())
@@ -84,6 +116,10 @@ func TestEmbeddedDemo(t *testing.T) {
 	testkit.Eventually(t, 30*time.Second, func() error {
 		return foHasHeartbeat(t, []string{target}, "heartbeats", "source", "target")
 	})
+	// The reverse pair's heartbeats reach the source.
+	testkit.Eventually(t, 30*time.Second, func() error {
+		return foHasHeartbeat(t, []string{source}, "heartbeats", "target", "source")
+	})
 
 	// The README's failover dry run: a plan for the copied topic.
 	fo := runFailoverCommand(t, "--group", "demo-app", "--from", "source", "--to", "target",
@@ -105,7 +141,7 @@ func TestEmbeddedDemo(t *testing.T) {
 	}
 	// Offset syncs are written too (a single-broker demo needs their
 	// topic's replication factor set to 1).
-	code, body = call(t, "GET", p.restURL()+"/connectors/MirrorSourceConnector/tasks/0/status", nil)
+	code, body = call(t, "GET", flowURL(p)+"/connectors/MirrorSourceConnector/tasks/0/status", nil)
 	if code != 200 || strings.Contains(string(body), `"trace"`) {
 		t.Errorf("task 0 status = %d %s; want RUNNING without a problem", code, body)
 	}
@@ -125,6 +161,23 @@ func TestEmbeddedDemo(t *testing.T) {
 			t.Errorf("the demo's checkpoints, heartbeats or demo-app group logged a warning: %s", line)
 		}
 	}
+}
+
+// flowURL is the demo's REST URL of its source->target flow.
+func flowURL(p *workerProcess) string { return p.restURL() + "/source/target" }
+
+// demoMM2File returns the path of the mm2.properties the demo logs it runs.
+func demoMM2File(out string) string {
+	for _, line := range strings.Split(out, "\n") {
+		var ev struct {
+			Message string `json:"message"`
+			File    string `json:"file"`
+		}
+		if json.Unmarshal([]byte(line), &ev) == nil && strings.HasPrefix(ev.Message, "the demo runs this mm2.properties") {
+			return ev.File
+		}
+	}
+	return ""
 }
 
 // demoClusterAddrs returns the addresses of the demo's source and target

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"go.uber.org/fx"
@@ -32,9 +31,6 @@ const (
 	demoTopic       = "demo"
 	demoPartitions  = 3
 	demoConnector   = "MirrorSourceConnector"
-	demoCheckpoint  = "MirrorCheckpointConnector"
-	demoHeartbeat   = "MirrorHeartbeatConnector"
-	demoGroup       = "ferry-demo"
 	// demoAppGroup is the sample consumer group on the source whose
 	// offsets MirrorCheckpointConnector translates for the target.
 	demoAppGroup = "demo-app"
@@ -91,70 +87,62 @@ func startDemoClusters(lc fx.Lifecycle, o EmbeddedOptions, loggers *logging.Regi
 	return &demoClusters{source: src, target: tgt, dataDir: dir}, nil
 }
 
-// embeddedWorkerProps are the worker properties of the demo worker: it
-// stores its state in the target cluster, like a Connect cluster next to
-// the cluster it writes to.
-func embeddedWorkerProps(c *demoClusters, o EmbeddedOptions) WorkerProps {
-	return WorkerProps{
-		"bootstrap.servers":                 c.target.ListenAddrs()[0],
-		"group.id":                          demoGroup,
-		"config.storage.topic":              demoGroup + "-configs",
-		"offset.storage.topic":              demoGroup + "-offsets",
-		"status.storage.topic":              demoGroup + "-status",
-		"config.storage.replication.factor": "1",
-		"offset.storage.replication.factor": "1",
-		"status.storage.replication.factor": "1",
-		"offset.storage.partitions":         "5",
-		"status.storage.partitions":         "1",
-		"key.converter":                     "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"value.converter":                   "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"header.converter":                  "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"offset.flush.interval.ms":          "5000",
-		"listeners":                         "http://127.0.0.1:" + strconv.Itoa(o.RESTPort),
+// demoMM2Properties is the mm2.properties the demo runs: the two
+// clusters, one enabled flow source->target copying every topic (the
+// reverse pair runs too, for heartbeats, as Java's rules give it), settings
+// for single-broker clusters, short intervals to watch things move, and
+// the REST API on 127.0.0.1:<rest-port>.
+func demoMM2Properties(c *demoClusters, o EmbeddedOptions) string {
+	return fmt.Sprintf(`# Written by connect-mirror-maker --embedded, which runs exactly this file,
+# as "connect-mirror-maker %[1]s" would.
+clusters = %[2]s, %[3]s
+%[2]s.bootstrap.servers = %[4]s
+%[3]s.bootstrap.servers = %[5]s
+
+# Copy every topic of %[2]s into %[3]s (as %[2]s.<topic>), translate its
+# consumer groups' offsets, and write heartbeats.
+%[2]s->%[3]s.enabled = true
+%[2]s->%[3]s.topics = .*
+%[2]s->%[3]s.groups = .*
+tasks.max = 2
+
+# Single-broker clusters.
+replication.factor = 1
+offset-syncs.topic.replication.factor = 1
+heartbeats.topic.replication.factor = 1
+checkpoints.topic.replication.factor = 1
+config.storage.replication.factor = 1
+offset.storage.replication.factor = 1
+status.storage.replication.factor = 1
+
+# Short intervals, to watch things move.
+refresh.topics.interval.seconds = 10
+refresh.groups.interval.seconds = 10
+emit.checkpoints.interval.seconds = 5
+# Worker settings go per target cluster (a top-level one would be ignored).
+%[2]s.offset.flush.interval.ms = 5000
+%[3]s.offset.flush.interval.ms = 5000
+
+# The REST API: per flow under /%[2]s/%[3]s/, and GET /flows.
+dedicated.mode.enable.internal.rest = true
+listeners = http://127.0.0.1:%[6]d
+`, filepath.Join(c.dataDir, demoMM2File), demoSourceAlias, demoTargetAlias,
+		c.source.ListenAddrs()[0], c.target.ListenAddrs()[0], o.RESTPort)
+}
+
+// demoMM2File is the name of the demo's mm2.properties in its data
+// directory.
+const demoMM2File = "mm2.properties"
+
+// writeDemoMM2Properties writes the demo's mm2.properties into the data
+// directory, prints it, and returns the options to run it with.
+func writeDemoMM2Properties(c *demoClusters, o EmbeddedOptions, loggers *logging.Registry) (MirrorMakerOptions, error) {
+	path := filepath.Join(c.dataDir, demoMM2File)
+	text := demoMM2Properties(c, o)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		return MirrorMakerOptions{}, fmt.Errorf("write the demo's mm2.properties: %w", err)
 	}
-}
-
-// demoMirrorBase is what the demo's three connectors share: the aliases,
-// both clusters and the byte-for-byte converters.
-func demoMirrorBase(c *demoClusters, name, class string) map[string]string {
-	return map[string]string{
-		"name":                             name,
-		"connector.class":                  "org.apache.kafka.connect.mirror." + class,
-		"source.cluster.alias":             demoSourceAlias,
-		"target.cluster.alias":             demoTargetAlias,
-		"source.cluster.bootstrap.servers": c.source.ListenAddrs()[0],
-		"target.cluster.bootstrap.servers": c.target.ListenAddrs()[0],
-		"key.converter":                    "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"value.converter":                  "org.apache.kafka.connect.converters.ByteArrayConverter",
-		"header.converter":                 "org.apache.kafka.connect.converters.ByteArrayConverter",
-	}
-}
-
-// demoConnectorConfig mirrors every source topic into the target.
-func demoConnectorConfig(c *demoClusters) map[string]string {
-	cfg := demoMirrorBase(c, demoConnector, "MirrorSourceConnector")
-	cfg["topics"] = ".*"
-	cfg["tasks.max"] = "2"
-	cfg["replication.factor"] = "1"
-	// A single-broker cluster: the offset-syncs topic too.
-	cfg["offset-syncs.topic.replication.factor"] = "1"
-	cfg["refresh.topics.interval.seconds"] = "10"
-	return cfg
-}
-
-// demoCheckpointConfig translates the source's consumer-group offsets into
-// checkpoints on the target, often enough to watch them move.
-func demoCheckpointConfig(c *demoClusters) map[string]string {
-	cfg := demoMirrorBase(c, demoCheckpoint, "MirrorCheckpointConnector")
-	cfg["emit.checkpoints.interval.seconds"] = "5"
-	cfg["refresh.groups.interval.seconds"] = "10"
-	cfg["checkpoints.topic.replication.factor"] = "1"
-	return cfg
-}
-
-// demoHeartbeatConfig writes heartbeats to the target's heartbeats topic.
-func demoHeartbeatConfig(c *demoClusters) map[string]string {
-	cfg := demoMirrorBase(c, demoHeartbeat, "MirrorHeartbeatConnector")
-	cfg["heartbeats.topic.replication.factor"] = "1"
-	return cfg
+	log := loggers.Logger(logging.MirrorMaker)
+	log.Info().Str("file", path).Msgf("the demo runs this mm2.properties:\n%s", text)
+	return MirrorMakerOptions{ConfigPath: path}, nil
 }

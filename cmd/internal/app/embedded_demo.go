@@ -23,7 +23,7 @@ const progressInterval = 5 * time.Second
 // where the group's checkpoints on the target would resume it.
 type demo struct {
 	clusters *demoClusters
-	worker   *Worker
+	node     *MirrorNode
 	rate     int
 	log      zerolog.Logger
 	app      demoApp
@@ -32,21 +32,20 @@ type demo struct {
 	wg     sync.WaitGroup
 }
 
-func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, loggers *logging.Registry) *demo {
-	d := &demo{clusters: c, worker: w, rate: o.Rate, log: loggers.Logger(logging.MirrorMaker).With().Str("component", "demo").Logger()}
+func startDemo(lc fx.Lifecycle, c *demoClusters, n *MirrorNode, o EmbeddedOptions, loggers *logging.Registry) *demo {
+	d := &demo{clusters: c, node: n, rate: o.Rate, log: loggers.Logger(logging.MirrorMaker).With().Str("component", "demo").Logger()}
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			if err := d.createConnectors(ctx); err != nil {
-				return err
-			}
 			runCtx, cancel := context.WithCancel(context.Background())
 			d.cancel = cancel
 			d.wg.Add(3)
 			go func() { defer d.wg.Done(); d.produce(runCtx) }()
 			go func() { defer d.wg.Done(); d.runDemoApp(runCtx) }()
 			go func() { defer d.wg.Done(); d.report(runCtx) }()
-			rest := d.worker.REST.URLs()[0]
-			d.log.Info().Msgf("Ferry demo running. Try: curl -s %s/connectors/%s/status", rest, demoConnector)
+			rest := d.node.REST.URLs()[0]
+			d.log.Info().Msgf("Ferry demo running: mirroring %s -> %s, topic %q becomes %q; the %s groups' offsets are checkpointed into %s on %s; heartbeats go both ways. Try: curl -s %s/flows ; curl -s %s/%s/%s/connectors/%s/status",
+				demoSourceAlias, demoTargetAlias, demoTopic, demoSourceAlias+"."+demoTopic, demoSourceAlias, demoSourceAlias+".checkpoints.internal", demoTargetAlias,
+				rest, rest, demoSourceAlias, demoTargetAlias, demoConnector)
 			d.log.Info().Msgf("After a failover the %q group would resume on %s from its checkpoints. Try: connect-mirror-maker failover --group %s --from %s --to %s --bootstrap-server %s --source-bootstrap-server %s",
 				demoAppGroup, demoTargetAlias, demoAppGroup, demoSourceAlias, demoTargetAlias, d.clusters.target.ListenAddrs()[0], d.clusters.source.ListenAddrs()[0])
 			return nil
@@ -60,32 +59,6 @@ func startDemo(lc fx.Lifecycle, c *demoClusters, w *Worker, o EmbeddedOptions, l
 		},
 	})
 	return d
-}
-
-// createConnectors creates the demo's three connectors, each unless a
-// previous run (same data directory) already did.
-func (d *demo) createConnectors(ctx context.Context) error {
-	for _, cfg := range []map[string]string{
-		demoConnectorConfig(d.clusters),
-		demoCheckpointConfig(d.clusters),
-		demoHeartbeatConfig(d.clusters),
-	} {
-		name := cfg["name"]
-		created, _, err := d.worker.Herder.PutConnectorConfig(ctx, name, cfg, true, nil)
-		if err != nil {
-			return fmt.Errorf("create the demo connector %s: %w", name, err)
-		}
-		ev := d.log.Info().Bool("created", created).Str("connector", name)
-		switch name {
-		case demoConnector:
-			ev.Msgf("mirroring %s -> %s: topic %q becomes %q", demoSourceAlias, demoTargetAlias, demoTopic, demoSourceAlias+"."+demoTopic)
-		case demoCheckpoint:
-			ev.Msgf("checkpointing the %s consumer groups (%q reads %s there) into %s on %s", demoSourceAlias, demoAppGroup, demoTopic, demoSourceAlias+".checkpoints.internal", demoTargetAlias)
-		default:
-			ev.Msgf("writing heartbeats to %q on %s", "heartbeats", demoTargetAlias)
-		}
-	}
-	return nil
 }
 
 func (d *demo) client(addr string) (sarama.Client, error) {
@@ -215,13 +188,14 @@ func endOffsets(c sarama.Client, topic string) int64 {
 	return sum
 }
 
-// EmbeddedModule is the demo: clusters, a worker on the target, the three
-// connectors, the sample producer and the sample consumer group.
+// EmbeddedModule is the demo: the clusters, the mm2.properties written
+// for them, a dedicated MirrorMaker node running it (the three connectors
+// per flow), the sample producer and the sample consumer group.
 func EmbeddedModule(o EmbeddedOptions) fx.Option {
 	return fx.Options(
 		fx.Supply(o),
-		fx.Provide(startDemoClusters, embeddedWorkerProps),
-		WorkerModule,
+		fx.Provide(startDemoClusters, writeDemoMM2Properties),
+		MirrorMakerModule,
 		fx.Invoke(startDemo),
 	)
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -47,23 +45,7 @@ func Run(log zerolog.Logger, options ...fx.Option) int {
 	if err := a.Start(startCtx); err != nil {
 		return fail(log, err)
 	}
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	select {
-	case s := <-sigs:
-		log.Info().Str("signal", s.String()).Msg("shutting down")
-	case sig := <-a.Wait():
-		log.Info().Int("exit_code", sig.ExitCode).Msg("shutting down")
-	}
-	stopCtx, cancelStop := context.WithTimeout(context.Background(), StopTimeout)
-	defer cancelStop()
-	if err := a.Stop(stopCtx); err != nil {
-		log.Error().Err(err).Msg("unclean shutdown")
-		return 1
-	}
-	log.Info().Msg("stopped")
-	return 0
+	return waitAndStop(log, a)
 }
 
 // fail reports a start-up error as one clear line (without fx's wrapping)

@@ -7,11 +7,9 @@ import (
 	"net/url"
 	"runtime/debug"
 
-	"github.com/rs/zerolog"
 	"go.uber.org/fx"
 
 	"github.com/ferrykafka/ferry/connect"
-	"github.com/ferrykafka/ferry/connect/group"
 	"github.com/ferrykafka/ferry/connect/herder"
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
 	"github.com/ferrykafka/ferry/connect/logging"
@@ -19,7 +17,6 @@ import (
 	"github.com/ferrykafka/ferry/connect/workerconfig"
 	"github.com/ferrykafka/ferry/connectors/mirror"
 	"github.com/ferrykafka/ferry/rest"
-	"github.com/ferrykafka/ferry/storage/kafkastore"
 )
 
 // WorkerProps are the worker properties a worker is built from.
@@ -125,83 +122,18 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 	if err != nil {
 		return nil, err
 	}
-	// Each component logs through the logger named after its Java class.
-	named := func(name string) zerolog.Logger {
-		return loggers.Logger(name).With().Str("worker_id", id).Logger()
-	}
-	log := named(logging.ConnectDistributed)
-	clusterID, err := fetchClusterID(context.Background(), kc)
+	w, err := assembleWorker(context.Background(), workerParts{
+		Config: cfg, Kafka: kc, Registry: registry, Loggers: loggers,
+		ID: id, AdvertisedURL: srv.AdvertisedURL(), HTTPClient: srv.HTTPClient(),
+	})
 	if err != nil {
 		return nil, err
 	}
-	opts := func(t workerconfig.Topic, logger string) kafkastore.Options {
-		return kafkastore.Options{
-			Brokers: kc.Brokers, Sarama: kc.Sarama, Topic: t.Name, Partitions: t.Partitions,
-			ReplicationFactor: t.ReplicationFactor, TopicConfigs: t.Settings,
-			GroupID: cfg.GroupID, ClientID: cfg.ClientID, Logger: named(logger),
-		}
-	}
-	configs, err := kafkastore.NewConfigStore(opts(cfg.ConfigTopic, logging.KafkaConfigBackingStore))
-	if err != nil {
-		return nil, err
-	}
-	offsets, err := kafkastore.NewOffsetStore(opts(cfg.OffsetTopic, logging.KafkaOffsetBackingStore))
-	if err != nil {
-		return nil, err
-	}
-	statuses, err := kafkastore.NewStatusStore(opts(cfg.StatusTopic, logging.KafkaStatusBackingStore))
-	if err != nil {
-		return nil, err
-	}
-	w := runtime.New(runtime.Config{
-		WorkerID:            id,
-		OffsetFlushInterval: cfg.OffsetFlushInterval,
-		OffsetFlushTimeout:  cfg.OffsetFlushTimeout,
-		TaskShutdownTimeout: cfg.TaskShutdownTimeout,
-		Loggers:             loggers.Logger,
-		TopicTracking:       cfg.TopicTrackingEnable,
-		ProducerProps:       cfg.TaskClientProps(workerconfig.RoleProducer),
-		KeyConverter:        runtime.ConverterConfig{Class: cfg.KeyConverter.Class, Props: cfg.KeyConverter.Props},
-		ValueConverter:      runtime.ConverterConfig{Class: cfg.ValueConverter.Class, Props: cfg.ValueConverter.Props},
-		HeaderConverter:     runtime.ConverterConfig{Class: cfg.HeaderConverter.Class, Props: cfg.HeaderConverter.Props},
-	}, registry, offsets, statuses, named(logging.Worker))
-	var h *herder.Herder
-	member, err := group.NewMember(group.MemberConfig{
-		GroupID:           cfg.GroupID,
-		Brokers:           kc.Brokers,
-		Sarama:            kc.Sarama,
-		ClientID:          cfg.GroupClientID(id),
-		SessionTimeout:    cfg.SessionTimeout,
-		RebalanceTimeout:  cfg.RebalanceTimeout,
-		HeartbeatInterval: cfg.HeartbeatInterval,
-		Protocols:         herder.Protocols(cfg.ConnectProtocol),
-		Wake:              func() { h.Wake() },
-	}, named(logging.WorkerCoordinator).With().Str("group_id", cfg.GroupID).Logger())
-	if err != nil {
-		return nil, fmt.Errorf("group membership: %w", err)
-	}
-	herderLog := named(logging.DistributedHerder)
-	h = herder.New(herder.Config{
-		WorkerID:                   id,
-		KafkaClusterID:             clusterID,
-		Commit:                     buildCommit(),
-		AdvertisedURL:              srv.AdvertisedURL(),
-		ScheduledRebalanceMaxDelay: cfg.ScheduledRebalanceMaxDelay,
-		WorkerSyncTimeout:          cfg.WorkerSyncTimeout,
-		WorkerUnsyncBackoff:        cfg.WorkerUnsyncBackoff,
-		KeyAlgorithm:               cfg.InterWorkerKeyGenerationAlgorithm,
-		KeySize:                    cfg.InterWorkerKeySize / 8,
-		KeyTTL:                     cfg.InterWorkerKeyTTL,
-		SignatureAlgorithm:         cfg.InterWorkerSignatureAlgorithm,
-		VerificationAlgorithms:     cfg.InterWorkerVerificationAlgorithms,
-		TopicTracking:              cfg.TopicTrackingEnable,
-		TopicTrackingAllowReset:    cfg.TopicTrackingAllowReset,
-	}, registry, w, configs, offsets, statuses, herderLog, herder.WithGroupMember(member), herder.WithHTTPClient(srv.HTTPClient()),
-		herder.WithLoggerLevels(clusterLoggerLevels(loggers, herderLog)))
-	srv.SetHerder(h)
+	w.REST = srv
+	srv.SetHerder(w.Herder)
 	lc.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {
-			if err := h.Start(ctx); err != nil {
+			if err := w.Herder.Start(ctx); err != nil {
 				return err
 			}
 			return srv.Start(ctx)
@@ -210,14 +142,13 @@ func newWorker(lc fx.Lifecycle, cfg *workerconfig.Config, kc *kafkaclient.Config
 		// their offsets, then the stores close.
 		OnStop: func(ctx context.Context) error {
 			rerr := srv.Stop(ctx)
-			if err := h.Stop(ctx); err != nil {
+			if err := w.Herder.Stop(ctx); err != nil {
 				return err
 			}
 			return rerr
 		},
 	})
-	log.Info().Str("group_id", cfg.GroupID).Str("kafka_cluster_id", clusterID).Str("rest", srv.AdvertisedURL()).Msg("worker assembled")
-	return &Worker{Config: cfg, REST: srv, Herder: h, Runtime: w, ID: id}, nil
+	return w, nil
 }
 
 // buildCommit is the VCS revision the binary was built from, if known.

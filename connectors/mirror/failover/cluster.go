@@ -35,9 +35,11 @@ func bounded[T any](ctx context.Context, fn func() (T, error), late func(T)) (T,
 	return v, err
 }
 
-// saramaConfig turns Java client properties into a sarama configuration
-// whose network timeouts fit within timeout.
+// saramaConfig turns Java client properties into the sarama configuration
+// of an admin client (adminSettings) whose network timeouts fit within
+// timeout.
 func saramaConfig(props map[string]string, timeout time.Duration) (*kafkaclient.Config, error) {
+	props = adminSettings(props)
 	cfg, err := kafkaclient.Parse(props)
 	if err != nil {
 		return nil, err

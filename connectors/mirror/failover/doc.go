@@ -44,11 +44,28 @@
 // Cluster B is reached with --bootstrap-server plus an optional Java client
 // properties file (--command-config: security.protocol, ssl.*, sasl.*, and
 // replication.policy.* when the connectors used a non-default policy), or
-// with an mm2.properties (--config) that names both clusters; see
-// MM2Properties.ClusterProps for how a cluster's settings are assembled. A
-// is optional: --source-bootstrap-server/--source-command-config, or the
-// same mm2.properties. Each phase (reading B, reading A, applying) is bounded
-// by --timeout.
+// with an mm2.properties (--config) that lists both clusters. A is
+// optional: --source-bootstrap-server/--source-command-config, or the same
+// mm2.properties. Each phase (reading B, reading A, applying) is bounded by
+// --timeout.
+//
+// The mm2.properties is read as MirrorMaker's dedicated mode reads it
+// (mmconfig.Load): the seed form (source.* and target.* keys, no
+// "clusters"; its aliases are source and target) is accepted, and a file
+// the dedicated mode refuses (no "clusters", a cluster without
+// bootstrap.servers, no flow, ...) is a usage error naming the file and the
+// problem; what the dedicated mode would ignore or read surprisingly in it
+// (mmconfig's warnings) comes back in Options.Warnings, which the command
+// prints before it runs. Each cluster's clients get the settings Java's
+// MirrorMakerConfig.clientConfig(alias) gives them (mmconfig.ClientConfig):
+// only bootstrap.servers, security.protocol and the client ssl.* and sasl.*
+// keys, each client taking <alias>.<role>.<key>, else <alias>.<key>, else
+// the top-level <key>. The command's own connections are admin clients
+// (role admin); the checkpoints are read with the consumer settings (role
+// consumer). The replication.policy.* keys come from the top level,
+// overridden by <alias>.replication.policy.*. Other client keys
+// (client.id, request.timeout.ms, ...) are not passed on, as in Java, and
+// ${provider:path:key} references are not resolved.
 //
 // # Exit codes
 //
@@ -56,7 +73,8 @@
 //	1  error: B unreachable, the checkpoints topic missing on B, a commit
 //	   failed
 //	2  usage: a missing or conflicting flag, an unreadable or malformed
-//	   file, an alias not listed in the mm2.properties' clusters
+//	   file, an mm2.properties the dedicated mode refuses, an alias not
+//	   listed in the mm2.properties' clusters
 //	3  nothing to do: no checkpoints for the group, or nothing to commit
 //	4  --apply refused: the group has active members on B (nothing was
 //	   committed; stop its consumers on B first)

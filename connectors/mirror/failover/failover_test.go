@@ -261,6 +261,48 @@ func TestPlanSourceNotGiven(t *testing.T) {
 	}
 }
 
+// TestPlanFromMM2RolePrecedence runs the plan with an mm2.properties whose
+// plain bootstrap.servers lead nowhere: A.* beats the top level, and on B
+// the admin client (the command's connection) and the consumer (the
+// checkpoint reader) each take their B.admin.* or B.consumer.* key over
+// B.*, as Java's MirrorMakerConfig.clientConfig gives them.
+func TestPlanFromMM2RolePrecedence(t *testing.T) {
+	f := newFixture(t)
+	dead := deadAddr(t)
+	mm2 := "clusters = A, B\nbootstrap.servers = " + dead + "\nA.bootstrap.servers = " + f.a.addrs +
+		"\nB.bootstrap.servers = " + dead + "\nB.admin.bootstrap.servers = " + f.b.addrs + "\n"
+	options := func(content string, timeout time.Duration) Options {
+		t.Helper()
+		o, err := Inputs{Group: group, From: "A", To: "B", Config: writeFile(t, "mm2.properties", content),
+			Output: OutputJSON, Timeout: timeout}.Options()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+
+	var out bytes.Buffer
+	outcome, err := Run(context.Background(), options(mm2+"B.consumer.bootstrap.servers = "+f.b.addrs+"\n", 20*time.Second), &out)
+	if err != nil || outcome != OutcomePending {
+		t.Fatalf("Run = %q, %v; output:\n%s", outcome, err, out.String())
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("JSON output does not decode: %v\n%s", err, out.String())
+	}
+	if !rep.Source.Queried || rep.Source.Error != "" || len(rep.Rows) != 4 || rep.Rows[0].SourceCommitted == nil {
+		t.Errorf("report = %s", out.String())
+	}
+
+	// Without B.consumer.bootstrap.servers the checkpoints are read from
+	// B.bootstrap.servers, which leads nowhere.
+	out.Reset()
+	_, err = Run(context.Background(), options(mm2, 2*time.Second), &out)
+	if err == nil || !strings.Contains(err.Error(), "cannot read the checkpoints") {
+		t.Errorf("Run with the consumer on a dead address = %v; output:\n%s", err, out.String())
+	}
+}
+
 func TestApplyCommitsForwardOnlyThenNothingToDo(t *testing.T) {
 	f := newFixture(t)
 	outcome, out, err := run(t, f.options(true))

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
 	"github.com/ferrykafka/ferry/connect/workerconfig"
 	"github.com/ferrykafka/ferry/connectors/mirror/mirrorclient"
+	"github.com/ferrykafka/ferry/connectors/mirror/mmconfig"
 )
 
 // Output formats.
@@ -30,10 +32,15 @@ type Options struct {
 	// source); To the alias of the cluster it moves to.
 	From, To string
 	// Target holds the Java client properties for cluster To, plus the
-	// replication.policy.* keys. It always has bootstrap.servers.
+	// replication.policy.* keys, read as Java's MirrorClientConfig reads
+	// them: plain keys apply to every client, admin.<key> and
+	// consumer.<key> override them for the admin client (the command's
+	// own connection, see adminSettings) and for the consumer that reads
+	// the checkpoints. Its admin settings always have bootstrap.servers.
 	Target map[string]string
-	// Source holds the Java client properties for cluster From, or is nil
-	// when no connection to From was given (its columns are then unknown).
+	// Source holds the Java client properties for cluster From, read as
+	// Target is, or is nil when no connection to From was given (its
+	// columns are then unknown).
 	Source map[string]string
 	// Apply commits the plan; otherwise the plan is only printed.
 	Apply bool
@@ -41,6 +48,10 @@ type Options struct {
 	Output string
 	// Timeout bounds each phase (see DefaultTimeout).
 	Timeout time.Duration
+	// Warnings are mmconfig's warnings about the mm2.properties (settings
+	// MirrorMaker ignores or reads surprisingly), each naming the file,
+	// for the caller to show.
+	Warnings []string
 }
 
 // Inputs are the command line's settings before validation: flag values as
@@ -53,8 +64,9 @@ type Inputs struct {
 	BootstrapServer, CommandConfig string
 	// SourceBootstrapServer and SourceCommandConfig reach cluster From.
 	SourceBootstrapServer, SourceCommandConfig string
-	// Config is an mm2.properties file giving both clusters' settings;
-	// it excludes the four flags above.
+	// Config is an mm2.properties file giving both clusters' settings, as
+	// MirrorMaker's dedicated mode reads it (package mmconfig); it excludes
+	// the four flags above.
 	Config  string
 	Apply   bool
 	Output  string
@@ -118,7 +130,7 @@ func (in Inputs) Options() (Options, error) {
 		if in.BootstrapServer != "" || in.CommandConfig != "" || in.SourceBootstrapServer != "" || in.SourceCommandConfig != "" {
 			return o, usagef("--config gives both clusters' settings: do not combine it with --bootstrap-server, --command-config, --source-bootstrap-server or --source-command-config")
 		}
-		if o.Target, o.Source, err = fromMM2(in.Config, o.From, o.To); err != nil {
+		if o.Target, o.Source, o.Warnings, err = fromMM2(in.Config, o.From, o.To); err != nil {
 			return o, err
 		}
 	} else {
@@ -140,42 +152,109 @@ func (in Inputs) Options() (Options, error) {
 	if _, err := policyFor(o.Target, o.From); err != nil {
 		return o, &UsageError{Err: err}
 	}
-	if _, err := kafkaclient.Parse(o.Target); err != nil {
+	if _, err := kafkaclient.Parse(adminSettings(o.Target)); err != nil {
 		return o, usagef("settings of cluster %s: %v", o.To, err)
 	}
 	if o.Source != nil {
-		if _, err := kafkaclient.Parse(o.Source); err != nil {
+		if _, err := kafkaclient.Parse(adminSettings(o.Source)); err != nil {
 			return o, usagef("settings of cluster %s: %v", o.From, err)
 		}
 	}
 	return o, nil
 }
 
-// fromMM2 reads the clusters' settings from an mm2.properties file. Both
-// aliases must be listed; To must have bootstrap.servers, From may lack it
-// (then it is not queried).
-func fromMM2(path, from, to string) (target, source map[string]string, err error) {
-	m, err := LoadMM2Properties(path)
+// fromMM2 reads the clusters' settings from an mm2.properties file as
+// MirrorMaker's dedicated mode reads it (mmconfig.Load: the seed form is
+// accepted, and every cluster must have bootstrap.servers). Both aliases
+// must be listed in the file's clusters. The warnings are mmconfig's,
+// prefixed with the file.
+func fromMM2(path, from, to string) (target, source map[string]string, warnings []string, err error) {
+	m, err := mmconfig.Load(path)
 	if err != nil {
-		return nil, nil, &UsageError{Err: err}
+		return nil, nil, nil, &UsageError{Err: err}
 	}
-	if target, err = m.ClusterProps(to); err != nil {
-		return nil, nil, &UsageError{Err: fmt.Errorf("--to: %w", err)}
+	for _, a := range []struct{ flag, alias string }{{"--to", to}, {"--from", from}} {
+		if !slices.Contains(m.Clusters(), a.alias) {
+			return nil, nil, nil, usagef("%s: cluster alias %q is not listed in %s (clusters = %s)",
+				a.flag, a.alias, path, strings.Join(m.Clusters(), ", "))
+		}
 	}
-	if source, err = m.ClusterProps(from); err != nil {
-		return nil, nil, &UsageError{Err: fmt.Errorf("--from: %w", err)}
+	for _, w := range m.Warnings() {
+		warnings = append(warnings, path+": "+w)
 	}
-	if strings.TrimSpace(target["bootstrap.servers"]) == "" {
-		return nil, nil, usagef("%s sets no %s.bootstrap.servers: cannot reach cluster %s", path, to, to)
-	}
-	if strings.TrimSpace(source["bootstrap.servers"]) == "" {
-		source = nil
-	}
-	return target, source, nil
+	return mirrorClientProps(m.ClientConfig(to)), mirrorClientProps(m.ClientConfig(from)), warnings, nil
 }
 
+// mirrorClientProps returns what the command's clients of one cluster take
+// from its MirrorClientConfig (Java's MirrorMakerConfig.clientConfig), in
+// the form mirrorclient.NewClient and adminSettings read: the settings the
+// admin client and the consumer share as plain keys, the others prefixed
+// admin. or consumer., and the replication.policy.* keys. Read back, the
+// admin settings are exactly cc.AdminConfig() and the consumer's exactly
+// cc.ConsumerConfig().
+func mirrorClientProps(cc *mmconfig.ClientConfig) map[string]string {
+	admin, consumer := cc.AdminConfig(), cc.ConsumerConfig()
+	out := map[string]string{}
+	for k, v := range admin {
+		if cv, ok := consumer[k]; ok && cv == v {
+			out[k] = v
+		} else {
+			out[mirrorclient.AdminClientPrefix+k] = v
+		}
+	}
+	for k, v := range consumer {
+		if _, shared := out[k]; !shared {
+			out[mirrorclient.ConsumerClientPrefix+k] = v
+		}
+	}
+	for k, v := range cc.Originals() {
+		if strings.HasPrefix(k, replicationPolicyPrefix) {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// adminSettings returns the settings of the admin client props describe
+// (clientSettings with admin.). The command's own connections are admin
+// clients.
+func adminSettings(props map[string]string) map[string]string {
+	return clientSettings(props, mirrorclient.AdminClientPrefix)
+}
+
+// clientSettings returns the settings of the client of one role (prefix
+// admin., consumer. or producer.) that props describe, read as Java's
+// MirrorClientConfig reads them: the plain keys, each overridden by its
+// prefixed form. Keys of the roles are left out.
+func clientSettings(props map[string]string, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range props {
+		if !hasRolePrefix(k) {
+			out[k] = v
+		}
+	}
+	for k, v := range props {
+		if name, ok := strings.CutPrefix(k, prefix); ok && name != "" {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// hasRolePrefix reports whether key is a setting of one client role.
+func hasRolePrefix(key string) bool {
+	return strings.HasPrefix(key, mirrorclient.AdminClientPrefix) ||
+		strings.HasPrefix(key, mirrorclient.ConsumerClientPrefix) ||
+		strings.HasPrefix(key, "producer.")
+}
+
+// replicationPolicyPrefix starts the keys configuring the replication
+// policy (replication.policy.class, replication.policy.separator, ...).
+const replicationPolicyPrefix = "replication.policy."
+
 // clientProps reads a Java client properties file (if any) and sets
-// bootstrap.servers from the flag, which wins over the file.
+// bootstrap.servers from the flag, which wins over the file, also over a
+// role's bootstrap.servers (admin.bootstrap.servers, ...) there.
 func clientProps(fileFlag, path, serverFlag, servers string) (map[string]string, error) {
 	props := map[string]string{}
 	if path != "" {
@@ -186,9 +265,21 @@ func clientProps(fileFlag, path, serverFlag, servers string) (map[string]string,
 		if props, err = workerconfig.ParseProperties(data); err != nil {
 			return nil, usagef("%s: invalid properties file %s: %v", fileFlag, path, err)
 		}
+		// ${provider:path:key} references, as Java's clients resolve them
+		// with the file's own config.providers.
+		tr, err := workerconfig.NewConfigTransformer(props)
+		if err != nil {
+			return nil, usagef("%s: %s: %v", fileFlag, path, err)
+		}
+		if props, err = tr.Transform(props); err != nil {
+			return nil, usagef("%s: %s: %v", fileFlag, path, err)
+		}
 	}
 	if strings.TrimSpace(servers) == "" {
 		return nil, usagef("%s is empty", serverFlag)
+	}
+	for _, role := range []string{mirrorclient.AdminClientPrefix, mirrorclient.ConsumerClientPrefix, "producer."} {
+		delete(props, role+"bootstrap.servers")
 	}
 	props["bootstrap.servers"] = servers
 	return props, nil

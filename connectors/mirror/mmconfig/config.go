@@ -34,6 +34,13 @@ const (
 type Config struct {
 	file string            // the file, for messages; "" when built by Parse
 	raw  map[string]string // every setting; the seed form already rewritten
+	// originals are raw with the references the file's config.providers
+	// resolve replaced (Java's originals()); the top-level settings
+	// (clusters, flags) are read from them.
+	originals map[string]string
+	// resolvedValues maps each raw value to its resolved form, for the
+	// maps built from raw values (WorkerConfig, ClientConfig).
+	resolvedValues map[string]string
 	// clusterList is the "clusters" list as Java reads it, duplicates
 	// included (Java sizes its HashSet by it); clusters drops them.
 	clusterList []string
@@ -82,7 +89,14 @@ func Load(path string) (*Config, error) {
 // It fails with an *Error listing every problem: "clusters" missing, empty
 // or with an empty alias; a cluster without bootstrap.servers (neither
 // <alias>.bootstrap.servers nor a top-level bootstrap.servers); no flow at
-// all; an invalid dedicated.mode.enable.internal.rest or security.protocol.
+// all; an invalid dedicated.mode.enable.internal.rest or security.protocol;
+// config providers that cannot be configured (an unknown class, a bad
+// allowed.paths) or cannot read what a reference anywhere in the file
+// names (a missing file). As Java's MirrorMakerConfig does, it resolves
+// every ${provider:[path:]key} reference of the file with the file's
+// config.providers once, here; the resolved values are what
+// WorkerConfig and ClientConfig return and what the top-level settings
+// (clusters, the flow flags) are read from.
 func Parse(props map[string]string) (*Config, error) { return parse("", props) }
 
 func parse(file string, props map[string]string) (*Config, error) {
@@ -101,6 +115,11 @@ func parse(file string, props map[string]string) (*Config, error) {
 			c.raw[flowEnabled] = "true"
 		}
 	}
+	problems = append(problems, c.resolveReferences()...)
+	if hasClusters {
+		clustersValue = c.originals[keyClusters]
+	}
+
 	clustersOK := false
 	if list := javaList(clustersValue); !hasClusters {
 		problems = append(problems, `Missing required configuration "clusters" which has no default value. `+
@@ -123,13 +142,13 @@ func parse(file string, props map[string]string) (*Config, error) {
 		}
 	}
 
-	if v, ok := c.raw[keyInternalREST]; ok {
+	if v, ok := c.originals[keyInternalREST]; ok {
 		if _, valid := javaConfigBoolean(v); !valid {
 			problems = append(problems, fmt.Sprintf(
 				"Invalid value %s for configuration %s: Expected value to be either true or false", v, keyInternalREST))
 		}
 	}
-	if v, ok := c.raw[keySecurityProto]; ok {
+	if v, ok := c.originals[keySecurityProto]; ok {
 		p := javaTrim(v)
 		if !validSecurityProtocol(p) {
 			problems = append(problems, fmt.Sprintf("Invalid value %s for configuration %s: "+
@@ -173,13 +192,54 @@ func (c *Config) Clusters() []string { return append([]string(nil), c.clusters..
 // whether the nodes of a multi-node MirrorMaker talk over an internal REST
 // server (KIP-710).
 func (c *Config) InternalREST() bool {
-	b, _ := javaConfigBoolean(c.raw[keyInternalREST])
+	b, _ := javaConfigBoolean(c.originals[keyInternalREST])
 	return b
 }
 
-// Originals returns every setting of the file (Java's originals), the seed
-// form already rewritten into clusters and source->target.enabled.
+// Originals returns every setting of the file, the seed form already
+// rewritten into clusters and source->target.enabled, with config-provider
+// references as written (Java's originals() has them resolved; a
+// workerconfig.Parse of these settings resolves them with the same
+// config.providers).
 func (c *Config) Originals() map[string]string { return copyMap(c.raw) }
+
+// resolveReferences builds the file's config providers (config.providers)
+// and resolves every value with them, as Java's AbstractConfig does when
+// MirrorMakerConfig is built; it returns the problems. Without providers,
+// or when they fail, the values stay as written.
+func (c *Config) resolveReferences() []string {
+	c.originals = copyMap(c.raw)
+	c.resolvedValues = map[string]string{}
+	if strings.TrimSpace(c.raw[keyConfigProviders]) == "" {
+		return nil
+	}
+	t, err := workerconfig.NewConfigTransformer(c.raw)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	resolved, err := t.WithWarn(func(m string) { c.warnings = append(c.warnings, m) }).Transform(c.raw)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	c.originals = resolved
+	for k, v := range c.raw {
+		if resolved[k] != v {
+			c.resolvedValues[v] = resolved[k]
+		}
+	}
+	return nil
+}
+
+// resolve replaces, in a map built from the file's values, every value
+// with its resolved form (Java's MirrorMakerConfig.transform).
+func (c *Config) resolve(props map[string]string) map[string]string {
+	for k, v := range props {
+		if r, ok := c.resolvedValues[v]; ok {
+			props[k] = r
+		}
+	}
+	return props
+}
 
 // Warnings lists settings the configuration accepts but that Java
 // MirrorMaker ignores or reads differently from how they look, one
@@ -201,7 +261,7 @@ func (c *Config) settingWarnings() []string {
 
 	var out []string
 	for _, k := range keys {
-		v := c.raw[k]
+		v := c.originals[k]
 		if strings.Contains(k, "->") {
 			if w := c.flowKeyWarning(k, listed, listing); w != "" {
 				out = append(out, w)
@@ -214,6 +274,7 @@ func (c *Config) settingWarnings() []string {
 			out = append(out, fmt.Sprintf("%s = %q is read as false: only \"true\" (in any case, without spaces) is true", k, v))
 		}
 	}
+	out = append(out, c.ignoredWorkerKeyWarnings(keys)...)
 	for _, k := range []string{keyName, keyConnectorClass} {
 		if v, ok := c.raw[k]; ok {
 			out = append(out, fmt.Sprintf("top-level %s = %q is copied into every connector config, "+

@@ -127,10 +127,7 @@ func TestWarningsOfSamples(t *testing.T) {
 	}
 	for _, file := range samples(t) {
 		name := strings.TrimSuffix(filepath.Base(file), ".properties")
-		c, err := Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := loadSample(t, file)
 		if got := c.Warnings(); !reflect.DeepEqual(got, want[name]) {
 			t.Errorf("%s: warnings\n got %q\nwant %q", name, got, want[name])
 		}
@@ -336,31 +333,6 @@ func TestClusterPropsPrecedence(t *testing.T) {
 	}
 	if got := c.ClusterProps("Z"); !reflect.DeepEqual(got, want) {
 		t.Errorf("ClusterProps(Z) = %v, want %v", got, want)
-	}
-}
-
-func TestConfigProvidersPassThrough(t *testing.T) {
-	ref := "${file:/etc/secrets.properties:b.truststore}"
-	c, err := Parse(map[string]string{
-		"clusters": "A, B", "bootstrap.servers": "x:1",
-		"config.providers":            "file",
-		"config.providers.file.class": "org.apache.kafka.common.config.provider.FileConfigProvider",
-		"B.ssl.truststore.password":   ref,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := Flow{Source: "A", Target: "B"}
-	w := c.WorkerConfig(f)
-	if w["ssl.truststore.password"] != ref || w["producer.ssl.truststore.password"] != ref {
-		t.Errorf("worker config resolved or lost the reference: %q", w["ssl.truststore.password"])
-	}
-	if w["config.providers"] != "file" || w["config.providers.file.class"] == "" {
-		t.Errorf("worker config lacks config.providers*: %v", w)
-	}
-	cc := c.ConnectorConfig(f, CheckpointConnector)
-	if cc["target.cluster.ssl.truststore.password"] != ref || cc["config.providers"] != "file" {
-		t.Errorf("connector config: %v", cc)
 	}
 }
 

@@ -12,6 +12,9 @@
 //   - Flows: the ordered pairs of clusters that get a herder, those enabled
 //     or with heartbeats on (Java's clusterPairs), in Java's order;
 //   - ClusterProps: one cluster's client settings (Java's clusterProps);
+//   - ClientConfig: the admin, consumer and producer configs of the clients
+//     that reach one cluster (Java's clientConfig, a MirrorClientConfig),
+//     what tools such as connect-mirror-maker failover connect with;
 //   - WorkerConfig: the worker config of one flow's herder, whose Connect
 //     cluster lives on the flow's target (Java's workerConfig);
 //   - ConnectorConfig: the config of one of the flow's three connectors
@@ -19,17 +22,27 @@
 //
 // The maps are Java's, key for key: the tests compare them with what
 // Kafka 4.3.1's own MirrorMakerConfig makes of the same files
-// (testdata/GenerateGolden.java writes the golden files).
+// (testdata/GenerateGolden.java and, for ClientConfig,
+// testdata/GenerateClientGolden.java write the golden files).
+//
+// Config providers (config.providers, ${provider:[path:]key}; package
+// configprovider) work as in Java. Parse resolves every reference of the
+// file with the file's top-level providers once, as Java's
+// MirrorMakerConfig does when it is built: providers that cannot be
+// configured (an unknown class, a bad allowed.paths) or a reference that
+// cannot be read anywhere in the file (a missing secrets file) make Parse
+// and Load fail with Java's message, and a path outside allowed.paths is a
+// warning (the reference stays). The top-level settings (clusters, the
+// flow flags, dedicated.mode.enable.internal.rest, security.protocol) are
+// read resolved; WorkerConfig and ClientConfig come resolved (Java's
+// transform), and WorkerConfig passes config.providers* on as written;
+// ClusterProps, ConnectorConfig and Originals keep the references as
+// written (Java's connectorBaseConfig leaves them to the worker, which
+// resolves them with those config.providers* when it starts the
+// connectors and tasks, while the config topic keeps the references).
 //
 // Where Ferry differs from Java, on purpose:
 //
-//   - Config providers are passed through, never resolved. Java resolves
-//     ${provider:path:key} references when it builds its config and again in
-//     each worker config (so an unreadable secrets file stops it at start);
-//     here WorkerConfig keeps the references and config.providers* as they
-//     are, for the worker to resolve, and ConnectorConfig keeps them as Java
-//     does. Files whose references only reach connector configs give
-//     Java's maps exactly.
 //   - Mistakes Java lets through are errors: a cluster without
 //     bootstrap.servers (Java's worker would silently use localhost:9092),
 //     an empty "clusters" list and a file with no flow at all (Java fails

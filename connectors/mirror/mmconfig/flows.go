@@ -26,7 +26,7 @@ func (f Flow) prefix() string { return f.String() + "." }
 func (c *Config) Flows() []Flow {
 	aliases := javaHashSetOrder(c.clusterList)
 	globalHeartbeats := true
-	if v, ok := c.raw[keyEmitHeartbeats]; ok {
+	if v, ok := c.originals[keyEmitHeartbeats]; ok {
 		globalHeartbeats = javaParseBoolean(v)
 	}
 	var flows []Flow
@@ -37,7 +37,7 @@ func (c *Config) Flows() []Flow {
 			}
 			f := Flow{Source: s, Target: t}
 			heartbeats := globalHeartbeats
-			if v, ok := c.raw[f.prefix()+keyEmitHeartbeats]; ok {
+			if v, ok := c.originals[f.prefix()+keyEmitHeartbeats]; ok {
 				heartbeats = javaParseBoolean(v)
 			}
 			if c.Enabled(f) || heartbeats {
@@ -51,7 +51,7 @@ func (c *Config) Flows() []Flow {
 // Enabled reports whether the flow is enabled (A->B.enabled = true; Java's
 // Boolean.parseBoolean, so anything but "true" in any case is false).
 // A flow that is not enabled may still run for its heartbeats (Flows).
-func (c *Config) Enabled(f Flow) bool { return javaParseBoolean(c.raw[f.prefix()+keyEnabled]) }
+func (c *Config) Enabled(f Flow) bool { return javaParseBoolean(c.originals[f.prefix()+keyEnabled]) }
 
 // javaHashSetOrder returns the distinct strings of list in the order Java
 // iterates a new HashSet<>(list): by bucket of the spread String.hashCode,

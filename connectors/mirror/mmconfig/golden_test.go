@@ -38,6 +38,29 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 }
 
+// pkgDir is the package directory, the tests' working directory.
+var pkgDir = func() string {
+	d, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return d
+}()
+
+// loadSample loads a sample (a path relative to the package) as Java's
+// generators read it: with testdata as the working directory, which the
+// samples' config-provider references (${file:provider-secrets.txt:...})
+// are relative to. The working directory is testdata until t ends.
+func loadSample(t *testing.T, file string) *Config {
+	t.Helper()
+	t.Chdir(filepath.Join(pkgDir, "testdata"))
+	c, err := Load(filepath.Join(pkgDir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // samples are the valid mm2.properties files of testdata.
 func samples(t *testing.T) []string {
 	t.Helper()
@@ -76,10 +99,7 @@ func TestGoldenJava(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			var g golden
 			readJSON(t, filepath.Join("testdata", "golden", name+".json"), &g)
-			c, err := Load(file)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := loadSample(t, file)
 
 			if got := javaHashSetOrder(c.clusterList); !reflect.DeepEqual(got, g.ClustersSetOrder) {
 				t.Errorf("Java's HashSet order of the clusters: got %v, Java %v", got, g.ClustersSetOrder)

@@ -44,8 +44,8 @@ var clientConfigNames = setOf(
 
 // workerKeyPrefixes select the top-level keys every herder's worker config
 // takes (Java's workerConfig; a bare prefix such as "task" also takes
-// tasks.max). config.providers* is added separately, after Java's
-// config-provider step.
+// tasks.max). config.providers* is added separately, after the references
+// are resolved, as Java adds it.
 var workerKeyPrefixes = []string{
 	"offset.storage", "config.storage", "status.storage",
 	"key.converter", "value.converter", "header.converter",
@@ -95,8 +95,11 @@ func (c *Config) ClusterProps(alias string) map[string]string {
 // keys, values and headers. Per-herder worker settings go in the target's
 // settings (B.group.id, B.offset.flush.timeout.ms).
 //
-// ${provider:path:key} references are returned unresolved (Java resolves
-// them here): the worker resolves them with config.providers*.
+// As in Java, the ${provider:[path:]key} references of these settings
+// come resolved with the file's config.providers (resolved once, by
+// Parse), and the config.providers* keys are passed on as written, so
+// that the worker resolves the references of the connector configs with
+// the same providers.
 func (c *Config) WorkerConfig(f Flow) map[string]string {
 	props := c.ClusterProps(f.Target)
 	for _, p := range workerKeyPrefixes {
@@ -104,6 +107,7 @@ func (c *Config) WorkerConfig(f Flow) map[string]string {
 			props[k] = v
 		}
 	}
+	props = c.resolve(props)
 	for k, v := range withPrefix(c.raw, keyConfigProviders) {
 		props[k] = v
 	}
