@@ -4,16 +4,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/ferrykafka/ferry/cmd/internal/app"
 )
 
-const dedicatedUsage = `usage: connect-mirror-maker [--log-format json|console] [--log-level LEVEL] mm2.properties [--clusters CLUSTER [CLUSTER ...]]
+const dedicatedUsage = `usage: connect-mirror-maker [--log-format json|console] [--log-level LEVEL] [--cpuprofile FILE] mm2.properties [--clusters CLUSTER [CLUSTER ...]]
 
 Runs a dedicated MirrorMaker 2 node from an mm2.properties file, as Kafka's
 bin/connect-mirror-maker.sh does. --clusters limits the node to the flows
-whose target cluster is listed.
+whose target cluster is listed. --cpuprofile writes a Go CPU profile of the
+whole run to FILE (go tool pprof), for performance work.
 
 Exit codes (Java's): 255 argument errors (including a file that cannot be
 read), 2 the node could not be built (invalid configuration, unreachable
@@ -21,9 +23,10 @@ cluster), 3 it failed to start.`
 
 // dedicatedArgs are the parsed arguments of dedicated mode.
 type dedicatedArgs struct {
-	opts app.MirrorMakerOptions
-	log  app.LogOptions
-	help bool
+	opts       app.MirrorMakerOptions
+	log        app.LogOptions
+	cpuProfile string
+	help       bool
 }
 
 // parseDedicatedArgs reads Java's arguments (mm2.properties, --clusters
@@ -58,7 +61,7 @@ func parseDedicatedArgs(args []string) (dedicatedArgs, error) {
 			if n == 0 {
 				return d, fmt.Errorf("argument --clusters: expected at least one argument")
 			}
-		case name == "--log-format" || name == "--log-level":
+		case name == "--log-format" || name == "--log-level" || name == "--cpuprofile":
 			if !hasValue {
 				if i+1 >= len(args) {
 					return d, fmt.Errorf("argument %s: expected one argument", name)
@@ -66,10 +69,13 @@ func parseDedicatedArgs(args []string) (dedicatedArgs, error) {
 				i++
 				value = args[i]
 			}
-			if name == "--log-format" {
+			switch name {
+			case "--log-format":
 				d.log.Format = value
-			} else {
+			case "--log-level":
 				d.log.Level = value
+			default:
+				d.cpuProfile = value
 			}
 		case strings.HasPrefix(a, "-") && a != "-":
 			return d, fmt.Errorf("unrecognized arguments: '%s'", a)
@@ -118,6 +124,31 @@ func runDedicated(args []string, stdout, stderr io.Writer) int {
 		return app.ExitUsage
 	}
 	app.InstallSaramaLogger(log)
+	if d.cpuProfile != "" {
+		stop, err := startCPUProfile(d.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "error:", err)
+			return app.ExitUsage
+		}
+		defer stop()
+	}
 	log.Info().Str("file", d.opts.ConfigPath).Strs("clusters", d.opts.Clusters).Msg("Kafka MirrorMaker initializing ...")
 	return app.RunMirrorMaker(log, d.opts)
+}
+
+// startCPUProfile starts writing a CPU profile to path and returns the
+// function that ends it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }

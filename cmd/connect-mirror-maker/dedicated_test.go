@@ -359,3 +359,19 @@ func TestDedicatedInvalidNodeExitsTwo(t *testing.T) {
 		})
 	}
 }
+
+func TestParseDedicatedArgsCPUProfile(t *testing.T) {
+	file := writeFile(t, t.TempDir(), "mm2.properties", "clusters = A, B\n")
+	for _, args := range [][]string{
+		{"--cpuprofile", "/tmp/cpu.out", file},
+		{file, "--cpuprofile=/tmp/cpu.out"},
+	} {
+		d, err := parseDedicatedArgs(args)
+		if err != nil || d.cpuProfile != "/tmp/cpu.out" || d.opts.ConfigPath != file {
+			t.Errorf("%q: profile %q, file %q, err %v", args, d.cpuProfile, d.opts.ConfigPath, err)
+		}
+	}
+	if _, err := startCPUProfile(filepath.Join(t.TempDir(), "no-such-dir", "cpu.out")); err == nil {
+		t.Error("a profile path in a missing directory was accepted")
+	}
+}
