@@ -42,6 +42,19 @@ test: ## Every test: unit and end-to-end on in-process Kafka, then the integrati
 test-integration: ## Only the integration suite: e2e on real Apache Kafka, hand-over to and from Java Connect
 	FERRY_REQUIRE_KAFKA=1 FERRY_TEST_KAFKA=real $(GO) test $(TEST_FLAGS) $(INTEGRATION_PKGS)
 
+# The benchmark (test/bench, docs/benchmarks.md): Ferry's connect-mirror-maker,
+# built by the test with go build -trimpath (no -race), against Java's
+# MirrorMaker 2 and a null pipeline. FERRY_BENCH_* variables tune it, e.g.
+# FERRY_BENCH_SCALE=0.1 for a short run; the JSON report goes to
+# test/bench/results/ (FERRY_BENCH_OUT).
+.PHONY: bench
+bench: ## Benchmark Ferry vs Java MirrorMaker 2 vs a null pipeline on real Kafka 4.3.1 (about 7 min; Java 17+ and Maven)
+	FERRY_BENCH=1 FERRY_REQUIRE_KAFKA=1 FERRY_BENCH_GO=$(GO) $(GO) test -count=1 -timeout 90m -run '^TestBenchmarkMirrorMaker$$' -v ./test/bench/
+
+.PHONY: bench-quick
+bench-quick: ## Quick benchmark for regressions: Ferry and the null pipeline on in-process kfake clusters (about 1 min)
+	FERRY_BENCH=1 FERRY_BENCH_GO=$(GO) $(GO) test -count=1 -timeout 15m -run '^TestBenchmarkQuick$$' -v ./test/bench/
+
 .PHONY: lint
 lint: ## gofmt check, go vet and golangci-lint (pinned; fetched by go run)
 	@out=$$(gofmt -l $$(git ls-files -co --exclude-standard '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

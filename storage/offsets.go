@@ -115,7 +115,23 @@ func ParseOffsetValue(value []byte) (map[string]any, error) {
 
 // validateOffsetMap is OffsetUtils.validateFormat: values may only be
 // primitives (or null).
+// ValidateOffset checks that a source offset (or partition) holds only
+// primitive values, as OffsetValue does, without encoding it.
+func ValidateOffset(m map[string]any) error { return validateOffsetMap(m) }
+
 func validateOffsetMap(m map[string]any) error {
+	// The fast path (every record goes through here): all values primitive.
+	valid := true
+	for _, v := range m {
+		if !isPrimitiveOffsetValue(v) {
+			valid = false
+			break
+		}
+	}
+	if valid {
+		return nil
+	}
+	// Name the first offending field in key order, deterministically.
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
 		if v == nil {
@@ -162,4 +178,14 @@ func jsonKind(v any) string {
 		return "map"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// isPrimitiveOffsetValue reports whether v may be an offset or partition
+// value (nil or a primitive).
+func isPrimitiveOffsetValue(v any) bool {
+	switch v.(type) {
+	case nil, string, bool, []byte, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return true
+	}
+	return false
 }

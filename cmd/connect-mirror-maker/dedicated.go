@@ -15,7 +15,9 @@ const dedicatedUsage = `usage: connect-mirror-maker [--log-format json|console] 
 Runs a dedicated MirrorMaker 2 node from an mm2.properties file, as Kafka's
 bin/connect-mirror-maker.sh does. --clusters limits the node to the flows
 whose target cluster is listed. --cpuprofile writes a Go CPU profile of the
-whole run to FILE (go tool pprof), for performance work.
+whole run to FILE (go tool pprof), for performance work; with the
+environment variable FERRY_PPROF_ADDR=127.0.0.1:PORT the process also
+serves Go's /debug/pprof/ there (heap, goroutines, CPU).
 
 Exit codes (Java's): 255 argument errors (including a file that cannot be
 read), 2 the node could not be built (invalid configuration, unreachable
@@ -131,6 +133,13 @@ func runDedicated(args []string, stdout, stderr io.Writer) int {
 			return app.ExitUsage
 		}
 		defer stop()
+	}
+	if addr := os.Getenv("FERRY_PPROF_ADDR"); addr != "" {
+		if err := servePprof(addr); err != nil {
+			fmt.Fprintln(stderr, "error: FERRY_PPROF_ADDR:", err)
+			return app.ExitUsage
+		}
+		log.Info().Str("addr", addr).Msg("serving /debug/pprof/")
 	}
 	log.Info().Str("file", d.opts.ConfigPath).Strs("clusters", d.opts.Clusters).Msg("Kafka MirrorMaker initializing ...")
 	return app.RunMirrorMaker(log, d.opts)

@@ -9,11 +9,16 @@ import (
 // predecessor was acknowledged are committed (Java's SubmittedRecords).
 // Partitions are identified by their encoded offsets-topic key.
 //
+// An acknowledgement removes the acknowledged head of its partition's queue
+// at once and keeps only the newest offset so freed (ready), so memory
+// follows the records in flight, not those since the last offset commit.
+//
 // submit and committable are called by the task's poll goroutine; ack may be
 // called from the producer's goroutine.
 type submittedRecords struct {
 	mu       sync.Mutex
 	queues   map[string][]*submittedRecord
+	ready    map[string]committableOffset // newest committable offset per partition
 	unacked  int
 	drained  chan struct{} // closed when unacked drops to zero while a waiter exists
 	order    []string      // partition keys in first-seen order, for stable output
@@ -35,7 +40,8 @@ type committableOffset struct {
 }
 
 func newSubmittedRecords() *submittedRecords {
-	return &submittedRecords{queues: map[string][]*submittedRecord{}, inQueues: map[string]bool{}}
+	return &submittedRecords{queues: map[string][]*submittedRecord{}, ready: map[string]committableOffset{},
+		inQueues: map[string]bool{}}
 }
 
 func (s *submittedRecords) submit(key string, partition, offset map[string]any) *submittedRecord {
@@ -59,10 +65,27 @@ func (s *submittedRecords) ack(r *submittedRecord) {
 	}
 	r.acked = true
 	s.unacked--
+	s.popAcked(r.key)
 	if s.unacked == 0 && s.drained != nil {
 		close(s.drained)
 		s.drained = nil
 	}
+}
+
+// popAcked moves the acknowledged head of key's queue into ready.
+func (s *submittedRecords) popAcked(key string) {
+	q := s.queues[key]
+	i := 0
+	for i < len(q) && q[i].acked {
+		i++
+	}
+	if i == 0 {
+		return
+	}
+	last := q[i-1]
+	s.ready[key] = committableOffset{key: key, partition: last.partition, offset: last.offset}
+	clear(q[:i]) // let the records go
+	s.queues[key] = q[i:]
 }
 
 // drop forgets a record that was submitted but never handed to the producer.
@@ -101,16 +124,12 @@ func (s *submittedRecords) committable() []committableOffset {
 	var out []committableOffset
 	keep := s.order[:0]
 	for _, key := range s.order {
+		s.popAcked(key)
+		if c, ok := s.ready[key]; ok {
+			out = append(out, c)
+			delete(s.ready, key)
+		}
 		q := s.queues[key]
-		i := 0
-		for i < len(q) && q[i].acked {
-			i++
-		}
-		if i > 0 {
-			last := q[i-1]
-			out = append(out, committableOffset{key: key, partition: last.partition, offset: last.offset})
-			q = q[i:]
-		}
 		if len(q) == 0 {
 			delete(s.queues, key)
 			delete(s.inQueues, key)

@@ -313,3 +313,39 @@ func TestSubmittedRecordsConcurrentAcks(t *testing.T) {
 		t.Errorf("pending = %d", s.pending())
 	}
 }
+
+// Acknowledged records are let go at once: between two commits only the
+// records in flight and the newest acknowledged offset per partition are
+// kept.
+func TestSubmittedRecordsFreeAcknowledgedRecords(t *testing.T) {
+	s := newSubmittedRecords()
+	var last *submittedRecord
+	for i := 0; i < 1000; i++ {
+		last = s.submit("p", map[string]any{"p": 0}, map[string]any{"offset": i})
+		s.ack(last)
+	}
+	inFlight := s.submit("p", map[string]any{"p": 0}, map[string]any{"offset": 1000})
+	if n := len(s.queues["p"]); n != 1 {
+		t.Errorf("%d records kept in the queue; want only the one in flight", n)
+	}
+	got := s.committable()
+	if len(got) != 1 || got[0].offset["offset"] != 999 {
+		t.Fatalf("committable = %v; want offset 999", got)
+	}
+	if again := s.committable(); len(again) != 0 {
+		t.Errorf("committable again = %v; want nothing new", again)
+	}
+	// Out of order: the later record's ack waits for the earlier one's.
+	next := s.submit("p", map[string]any{"p": 0}, map[string]any{"offset": 1001})
+	s.ack(next)
+	if got := s.committable(); len(got) != 0 {
+		t.Errorf("committable = %v before offset 1000 was acknowledged", got)
+	}
+	s.ack(inFlight)
+	if got := s.committable(); len(got) != 1 || got[0].offset["offset"] != 1001 {
+		t.Errorf("committable = %v; want offset 1001", got)
+	}
+	if s.pending() != 0 || len(s.queues) != 0 {
+		t.Errorf("pending %d, queues %v; want all gone", s.pending(), s.queues)
+	}
+}

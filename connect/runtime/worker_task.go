@@ -42,6 +42,9 @@ type workerTask struct {
 
 	producer  sarama.AsyncProducer
 	submitted *submittedRecords
+	// partKeys caches the offsets-topic keys of the source partitions
+	// (send, on the poll goroutine).
+	partKeys *partitionKeys
 
 	targets chan storage.TargetState // capacity 1: the latest wins
 	quit    chan struct{}            // closed by shutdown
@@ -95,6 +98,7 @@ func newWorkerTask(w *Worker, id storage.ConnectorTaskID, connProps, taskProps m
 		log:       w.named(loggerWorkerSourceTask).With().Str("connector", id.Connector).Int("task", id.Task).Logger(),
 		plugLog:   w.named(plugin.TaskClass).With().Str("connector", id.Connector).Int("task", id.Task).Logger(),
 		submitted: newSubmittedRecords(),
+		partKeys:  newPartitionKeys(),
 		targets:   make(chan storage.TargetState, 1),
 		quit:      make(chan struct{}),
 		done:      make(chan struct{}),
@@ -337,15 +341,12 @@ func (t *workerTask) send(ctx context.Context, rec *connect.SourceRecord) error 
 	}
 	// A nil source partition is a partition too: its offsets-topic key is
 	// ["<connector>",null], as Java writes it.
-	k, err := storage.OffsetKey(t.id.Connector, rec.SourcePartition)
+	key, err := t.partKeys.key(t.id.Connector, rec.SourcePartition)
 	if err != nil {
 		return fmt.Errorf("task %s produced an invalid source partition: %w", t.id, err)
 	}
-	key := string(k)
-	if rec.SourceOffset != nil {
-		if _, err := storage.OffsetValue(rec.SourceOffset); err != nil {
-			return fmt.Errorf("task %s produced an invalid source offset: %w", t.id, err)
-		}
+	if err := storage.ValidateOffset(rec.SourceOffset); err != nil {
+		return fmt.Errorf("task %s produced an invalid source offset: %w", t.id, err)
 	}
 	f := &inflight{rec: rec, explicit: rec.Partition != nil}
 	f.sub = t.submitted.submit(key, rec.SourcePartition, rec.SourceOffset)

@@ -15,10 +15,11 @@ import (
 // JsonConverter renders them as Java's worker would. Its source partition and offset locate it upstream.
 func (t *MirrorSourceTask) convertRecord(m *sarama.ConsumerMessage) *connect.SourceRecord {
 	tp := topicPartition{topic: m.Topic, partition: m.Partition}
+	d := t.destination(tp)
 	rec := &connect.SourceRecord{
-		SourcePartition: sourcePartition(t.cfg.sourceAlias, tp),
+		SourcePartition: d.sourcePartition,
 		SourceOffset:    sourceOffset(m.Offset),
-		Topic:           t.cfg.policy.FormatRemoteTopic(t.cfg.sourceAlias, m.Topic),
+		Topic:           d.remoteTopic,
 		Partition:       connect.PartitionOf(m.Partition),
 		KeySchema:       connect.OptionalBytesSchema,
 		Key:             bytesOrNil(m.Key),
@@ -58,4 +59,29 @@ func recordTime(ts time.Time) time.Time {
 		return time.Time{}
 	}
 	return ts
+}
+
+// destination is what every record of one source partition shares: its
+// Connect source partition (one map, never changed after it is made) and
+// its remote topic name.
+type destination struct {
+	sourcePartition map[string]any
+	remoteTopic     string
+}
+
+// destination returns tp's destination, made once per partition (on the
+// Poll goroutine), so a record costs no map or topic name of its own.
+func (t *MirrorSourceTask) destination(tp topicPartition) *destination {
+	if d, ok := t.destinations[tp]; ok {
+		return d
+	}
+	if t.destinations == nil {
+		t.destinations = map[topicPartition]*destination{}
+	}
+	d := &destination{
+		sourcePartition: sourcePartition(t.cfg.sourceAlias, tp),
+		remoteTopic:     t.cfg.policy.FormatRemoteTopic(t.cfg.sourceAlias, tp.topic),
+	}
+	t.destinations[tp] = d
+	return d
 }

@@ -24,6 +24,8 @@ type MirrorSourceTask struct {
 	log          zerolog.Logger
 	settings     consumerSettings
 	retryBackoff time.Duration
+	// destinations caches each source partition's destination (Poll).
+	destinations map[topicPartition]*destination
 
 	// client and consumer are set once connected to the source (conn
 	// guards them: the connection may be made in the background).

@@ -1,0 +1,387 @@
+package bench
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// The benchmark's own Kafka clients (franz-go: loading the source, counting
+// the target, the latency producer and consumer). They are not measured;
+// the mirroring processes use their own clients.
+
+// NewClient is a franz-go client for addrs. Its metadata may be refreshed
+// every 20 ms (franz-go's default is 5 s): RecordCount looks for a target
+// topic that MirrorMaker has not created yet, and must see it as soon as
+// it exists.
+func NewClient(addrs []string, opts ...kgo.Opt) (*kgo.Client, error) {
+	return kgo.NewClient(append([]kgo.Opt{
+		kgo.SeedBrokers(addrs...), kgo.ClientID("ferry-bench"), kgo.MetadataMinAge(20 * time.Millisecond),
+	}, opts...)...)
+}
+
+// CreateTopic creates topic with partitions and replication factor 1, and
+// returns once every partition has a leader that answers for it (so that no
+// mirroring process starts on a topic still being set up).
+func CreateTopic(ctx context.Context, cl *kgo.Client, topic string, partitions int) error {
+	req := kmsg.NewPtrCreateTopicsRequest()
+	req.TimeoutMillis = 30_000
+	rt := kmsg.NewCreateTopicsRequestTopic()
+	rt.Topic = topic
+	rt.NumPartitions = int32(partitions)
+	rt.ReplicationFactor = 1
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return fmt.Errorf("create topic %s: %w", topic, err)
+	}
+	for _, t := range resp.Topics {
+		if err := kerr.ErrorForCode(t.ErrorCode); err != nil {
+			return fmt.Errorf("create topic %s: %w", topic, err)
+		}
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		_, err := RecordCount(ctx, cl, topic, partitions)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("topic %s created but not ready: %w", topic, err)
+		case <-tick.C:
+		}
+	}
+}
+
+// RecordCount is the sum of the end offsets of topic's partitions: the
+// number of records in it when it was written without transactions and
+// nothing was deleted. It fails while the topic does not exist.
+func RecordCount(ctx context.Context, cl *kgo.Client, topic string, partitions int) (int64, error) {
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.ReplicaID = -1
+	rt := kmsg.NewListOffsetsRequestTopic()
+	rt.Topic = topic
+	for p := range partitions {
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Partition = int32(p)
+		rp.Timestamp = -1 // the end
+		rt.Partitions = append(rt.Partitions, rp)
+	}
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	seen := 0
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				return 0, fmt.Errorf("end offset of %s-%d: %w", topic, p.Partition, err)
+			}
+			sum += p.Offset
+			seen++
+		}
+	}
+	if seen != partitions {
+		return 0, fmt.Errorf("end offsets of %s: %d partitions answered, want %d", topic, seen, partitions)
+	}
+	return sum, nil
+}
+
+// TopicDiskBytes is the size of topic in the brokers' log directories
+// (DescribeLogDirs), 0 if a broker does not answer it.
+func TopicDiskBytes(ctx context.Context, cl *kgo.Client, topic string, partitions int) int64 {
+	req := kmsg.NewPtrDescribeLogDirsRequest()
+	rt := kmsg.NewDescribeLogDirsRequestTopic()
+	rt.Topic = topic
+	for p := range partitions {
+		rt.Partitions = append(rt.Partitions, int32(p))
+	}
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return 0
+	}
+	var sum int64
+	for _, d := range resp.Dirs {
+		for _, t := range d.Topics {
+			for _, p := range t.Partitions {
+				sum += p.Size
+			}
+		}
+	}
+	return sum
+}
+
+// payload fills b with a value that lz4 compresses about as much as
+// typical text: the first half random letters and digits (6 bits of
+// entropy a byte, which lz4 cannot shrink), the second half a phrase that
+// repeats in every record.
+func payload(rng *rand.Rand, b []byte) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	const phrase = `,"service":"checkout","region":"eu-west-1","status":"ok","retry":false,"tags":["bench","mirror"]}`
+	half := len(b) / 2
+	for i := 0; i < half; {
+		r := rng.Uint64()
+		for j := 0; j < 10 && i < half; j++ {
+			b[i] = alphabet[r&63]
+			r >>= 6
+			i++
+		}
+	}
+	for i := half; i < len(b); i++ {
+		b[i] = phrase[(i-half)%len(phrase)]
+	}
+}
+
+// LoadDataset produces the dataset into topic (which must exist with
+// partitions partitions): records round-robin over the partitions, null
+// keys, compression d.Compression, acks=all. It returns when every record
+// is acknowledged.
+func LoadDataset(ctx context.Context, addrs []string, topic string, partitions int, d Dataset) error {
+	codec := kgo.NoCompression()
+	if d.Compression == "lz4" {
+		codec = kgo.Lz4Compression()
+	} else if d.Compression != "none" {
+		return fmt.Errorf("dataset %s: compression %q: want none or lz4", d.Name, d.Compression)
+	}
+	cl, err := NewClient(addrs,
+		kgo.ProducerBatchCompression(codec),
+		kgo.ProducerLinger(10*time.Millisecond),
+		kgo.ProducerBatchMaxBytes(1<<20),
+		kgo.MaxBufferedRecords(100_000),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+	)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var (
+		mu    sync.Mutex
+		first error
+	)
+	done := func(_ *kgo.Record, err error) {
+		if err != nil {
+			mu.Lock()
+			if first == nil {
+				first = err
+			}
+			mu.Unlock()
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, uint64(d.ValueBytes)))
+	for i := range d.Records {
+		v := make([]byte, d.ValueBytes)
+		payload(rng, v)
+		cl.Produce(ctx, &kgo.Record{Topic: topic, Partition: int32(i % partitions), Value: v}, done)
+	}
+	if err := cl.Flush(ctx); err != nil {
+		return err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return first
+}
+
+// ProduceStamped produces one record of valueBytes as SteadyProducer does
+// (its send time in the first 8 bytes and as its timestamp).
+func ProduceStamped(ctx context.Context, cl *kgo.Client, topic string, valueBytes int) error {
+	v := make([]byte, max(valueBytes, 8))
+	payload(rand.New(rand.NewPCG(4, 5)), v)
+	now := time.Now()
+	binary.BigEndian.PutUint64(v, uint64(now.UnixNano()))
+	return cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Value: v, Timestamp: now}).FirstErr()
+}
+
+// SteadyProducer produces rate records/s of valueBytes each (the first 8
+// bytes: the send time in Unix nanoseconds) round-robin over partitions of
+// topic, from Start until Stop, with no linger, so that each record's
+// timestamp is its send time.
+type SteadyProducer struct {
+	cl       *kgo.Client
+	stop     chan struct{}
+	done     chan struct{}
+	mu       sync.Mutex
+	acked    int64
+	produced int64
+	err      error
+}
+
+// StartSteadyProducer starts producing.
+func StartSteadyProducer(addrs []string, topic string, partitions, rate, valueBytes int) (*SteadyProducer, error) {
+	cl, err := NewClient(addrs,
+		kgo.ProducerLinger(0),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+	)
+	if err != nil {
+		return nil, err
+	}
+	p := &SteadyProducer{cl: cl, stop: make(chan struct{}), done: make(chan struct{})}
+	go p.run(topic, partitions, rate, max(valueBytes, 8))
+	return p, nil
+}
+
+func (p *SteadyProducer) run(topic string, partitions, rate, valueBytes int) {
+	defer close(p.done)
+	rng := rand.New(rand.NewPCG(2, 3))
+	ack := func(_ *kgo.Record, err error) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if err != nil && p.err == nil {
+			p.err = err
+		}
+		if err == nil {
+			p.acked++
+		}
+	}
+	start := time.Now()
+	tick := time.NewTicker(5 * time.Millisecond) // pacing, not synchronisation
+	defer tick.Stop()
+	var n int64
+	for {
+		select {
+		case <-p.stop:
+			p.mu.Lock()
+			p.produced = n
+			p.mu.Unlock()
+			return
+		case <-tick.C:
+		}
+		due := int64(time.Since(start).Seconds() * float64(rate))
+		for ; n < due; n++ {
+			v := make([]byte, valueBytes)
+			payload(rng, v)
+			now := time.Now()
+			binary.BigEndian.PutUint64(v, uint64(now.UnixNano()))
+			p.cl.Produce(context.Background(), &kgo.Record{Topic: topic, Partition: int32(n % int64(partitions)), Value: v, Timestamp: now}, ack)
+		}
+	}
+}
+
+// Stop stops producing, waits until every record sent is acknowledged
+// and returns how many were produced.
+func (p *SteadyProducer) Stop(ctx context.Context) (int64, error) {
+	close(p.stop)
+	<-p.done
+	err := p.cl.Flush(ctx)
+	p.cl.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		err = p.err
+	}
+	if err == nil && p.acked != p.produced {
+		err = fmt.Errorf("%d records produced, %d acknowledged", p.produced, p.acked)
+	}
+	return p.produced, err
+}
+
+// LatencyConsumer reads a target topic from its start and records, for
+// each record whose timestamp is in [from, to), its arrival time minus its
+// timestamp.
+type LatencyConsumer struct {
+	cl       *kgo.Client
+	from, to time.Time
+	cancel   context.CancelFunc
+	done     chan struct{}
+
+	mu        sync.Mutex
+	samples   []time.Duration
+	seen      int64
+	badStamps int64 // timestamp not the send time in the value: not preserved
+	err       error
+}
+
+// StartLatencyConsumer starts consuming topic (partitions partitions).
+func StartLatencyConsumer(addrs []string, topic string, partitions int, from, to time.Time) (*LatencyConsumer, error) {
+	offsets := map[int32]kgo.Offset{}
+	for p := range partitions {
+		offsets[int32(p)] = kgo.NewOffset().AtStart()
+	}
+	cl, err := NewClient(addrs, kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offsets}))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &LatencyConsumer{cl: cl, from: from, to: to, cancel: cancel, done: make(chan struct{})}
+	go c.run(ctx)
+	return c, nil
+}
+
+func (c *LatencyConsumer) run(ctx context.Context) {
+	defer close(c.done)
+	for {
+		fs := c.cl.PollFetches(ctx)
+		arrived := time.Now()
+		if ctx.Err() != nil {
+			return
+		}
+		c.mu.Lock()
+		fs.EachError(func(topic string, p int32, err error) {
+			if c.err == nil && !errors.Is(err, context.Canceled) {
+				c.err = fmt.Errorf("consume %s-%d: %w", topic, p, err)
+			}
+		})
+		fs.EachRecord(func(r *kgo.Record) {
+			c.seen++
+			if len(r.Value) >= 8 {
+				sent := time.Unix(0, int64(binary.BigEndian.Uint64(r.Value)))
+				if d := r.Timestamp.Sub(sent); d > time.Millisecond || d < -time.Millisecond {
+					c.badStamps++
+				}
+			}
+			if !r.Timestamp.Before(c.from) && r.Timestamp.Before(c.to) {
+				c.samples = append(c.samples, arrived.Sub(r.Timestamp))
+			}
+		})
+		c.mu.Unlock()
+	}
+}
+
+// Seen is the number of records consumed so far.
+func (c *LatencyConsumer) Seen() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen
+}
+
+// Stop stops consuming and returns the latencies, sorted.
+func (c *LatencyConsumer) Stop() ([]time.Duration, error) {
+	c.cancel()
+	<-c.done
+	c.cl.Close()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sort.Slice(c.samples, func(i, j int) bool { return c.samples[i] < c.samples[j] })
+	err := c.err
+	if err == nil && c.badStamps > 0 {
+		err = fmt.Errorf("%d records in the target have a timestamp other than their send time: timestamps not preserved", c.badStamps)
+	}
+	return c.samples, err
+}
+
+// Percentile is the q-quantile (0 < q <= 1) of sorted latencies, in ms, by
+// the nearest-rank method.
+func Percentile(sorted []time.Duration, q float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	i = min(max(i, 0), len(sorted)-1)
+	return float64(sorted[i]) / float64(time.Millisecond)
+}
