@@ -1,11 +1,21 @@
 // Command connect-mirror-maker runs MirrorMaker 2 with Ferry.
 //
+//	connect-mirror-maker [--log-format F] [--log-level L] [--cpuprofile FILE] mm2.properties [--clusters A B ...]
+//
+// runs a dedicated MirrorMaker node from Java's mm2.properties, as Kafka's
+// connect-mirror-maker.sh: one herder per flow, each flow's three
+// connectors configured by its leader; --clusters limits the node to the
+// flows into the listed clusters. Exit codes are Java's: 255 argument
+// errors, 2 the node cannot be built, 3 it cannot start (dedicated.go,
+// cmd/internal/app/mirrormaker*.go).
+//
 //	connect-mirror-maker --embedded [--source-port 19092] [--target-port 29092] [--rest-port 8083]
 //
 // --embedded starts a self-contained demo: two in-process Kafka clusters
-// ("source" and "target"), a worker whose REST API listens on
-// 127.0.0.1:<rest-port>, a MirrorSourceConnector copying source -> target,
-// and a trickle of sample records into the source's "demo" topic.
+// ("source" and "target"), an mm2.properties for them that it prints and
+// runs in dedicated mode (REST API on 127.0.0.1:<rest-port>, per flow under
+// /source/target/ and GET /flows), and a trickle of sample records into the
+// source's "demo" topic read by a sample consumer group.
 //
 //	connect-mirror-maker failover --group G --from A --to B (--bootstrap-server host:port | --config mm2.properties) [--apply]
 //
