@@ -134,12 +134,10 @@ func validateOffsetMap(m map[string]any) error {
 	// Name the first offending field in key order, deterministically.
 	for _, k := range slices.Sorted(maps.Keys(m)) {
 		v := m[k]
-		if v == nil {
+		if isPrimitiveOffsetValue(v) {
 			continue
 		}
 		switch v.(type) {
-		case string, bool, []byte, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
-			continue
 		case javajson.Object:
 			return nonPrimitive(k, "STRUCT")
 		case javajson.HashMap:

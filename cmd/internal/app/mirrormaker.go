@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -81,11 +80,11 @@ func RunMirrorMaker(log zerolog.Logger, o MirrorMakerOptions, extra ...fx.Option
 // reportFailure logs and prints a start-up failure as one line.
 func reportFailure(log zerolog.Logger, what string, err error) {
 	msg := rootMessage(err)
-	var cfgErr *mmconfig.Error
-	if errors.As(err, &cfgErr) {
-		msg = cfgErr.Error()
+	if what != "" {
+		log.Error().Msg(what + ": " + msg)
+	} else {
+		log.Error().Msg(msg)
 	}
-	log.Error().Msg(what + ": " + msg)
 	fmt.Fprintln(os.Stderr, "error:", msg)
 }
 

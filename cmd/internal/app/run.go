@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -51,9 +49,7 @@ func Run(log zerolog.Logger, options ...fx.Option) int {
 // fail reports a start-up error as one clear line (without fx's wrapping)
 // and returns the exit code.
 func fail(log zerolog.Logger, err error) int {
-	msg := rootMessage(err)
-	log.Error().Msg(msg)
-	fmt.Fprintln(os.Stderr, "error:", msg)
+	reportFailure(log, "", err)
 	return 1
 }
 
