@@ -16,9 +16,18 @@ type Header struct {
 //
 // SourcePartition and SourceOffset may hold only primitive values (string,
 // bool, integer and floating-point numbers, nil), as in Java's OffsetUtils.
+//
+// A task whose offsets are one integer (a Kafka offset, a line number) may
+// leave SourceOffset nil and set IntOffsetField and IntOffset instead: the
+// record's source offset is then {IntOffsetField: IntOffset}, stored exactly
+// as that map would be, but the runtime builds the map only when it writes
+// an offset, not for every record (Offset). The runtime never changes a
+// record's maps; a task must not change them once Poll returned them.
 type SourceRecord struct {
 	SourcePartition map[string]any
 	SourceOffset    map[string]any
+	IntOffsetField  string
+	IntOffset       int64
 
 	Topic string
 	// Partition is the target partition, or nil to let the producer's
@@ -34,6 +43,15 @@ type SourceRecord struct {
 	// producer then stamps the record itself).
 	Timestamp time.Time
 	Headers   []Header
+}
+
+// Offset is the record's source offset: SourceOffset, or
+// {IntOffsetField: IntOffset} when only those are set (a new map), or nil.
+func (r *SourceRecord) Offset() map[string]any {
+	if r.SourceOffset == nil && r.IntOffsetField != "" {
+		return map[string]any{r.IntOffsetField: r.IntOffset}
+	}
+	return r.SourceOffset
 }
 
 // PartitionOf returns a pointer to p, for SourceRecord.Partition.

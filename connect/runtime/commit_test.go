@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/ferrykafka/ferry/connect"
 	"github.com/ferrykafka/ferry/storage"
 	"github.com/ferrykafka/ferry/storage/memstore"
 )
@@ -107,5 +108,40 @@ func TestCommitOffsetsRetriesAFailedFlush(t *testing.T) {
 	}
 	if commits() != 2 {
 		t.Errorf("SourceTask.Commit called %d times, want 2", commits())
+	}
+}
+
+// A record whose offset is one integer field (SourceRecord.IntOffsetField)
+// is committed exactly as the same offset given as a map, and only the
+// newest acknowledged one of a partition is written.
+func TestCommitOffsetsIntOffsetField(t *testing.T) {
+	mapStore, intStore := startedOffsetStore(t), startedOffsetStore(t)
+	p := newProbe()
+	viaMap, viaInt := commitTask(t, mapStore, p), commitTask(t, intStore, p)
+	key := offsetKey(t, partA)
+	for seq := int64(1); seq <= 3; seq++ {
+		viaMap.submitted.ack(viaMap.submitted.submit(key, partA, map[string]any{"offset": seq << 40}))
+		rec := &connect.SourceRecord{SourcePartition: partA, IntOffsetField: "offset", IntOffset: seq << 40}
+		r := &submittedRecord{key: key, partition: partA, offset: offsetOf(rec)}
+		viaInt.submitted.add(r)
+		viaInt.submitted.ack(r)
+	}
+	if !viaMap.commitOffsets() || !viaInt.commitOffsets() {
+		t.Fatal("commit failed")
+	}
+	get := func(s storage.OffsetStore) []byte {
+		got, err := s.Get(context.Background(), [][]byte{[]byte(key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[key]
+	}
+	want := `{"offset":3298534883328}`
+	if m, i := string(get(mapStore)), string(get(intStore)); m != want || i != want {
+		t.Errorf("stored offsets: via a map %s, via IntOffset %s; want both %s", m, i, want)
+	}
+	off, err := offsetReader{connector: "c", store: intStore}.Offset(context.Background(), partA)
+	if err != nil || off["offset"] != int64(3<<40) {
+		t.Errorf("read back %v, %v; want offset %d", off, err, int64(3<<40))
 	}
 }

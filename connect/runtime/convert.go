@@ -58,23 +58,33 @@ func newRecordConverter(cfg Config, s ConnectorSettings, connProps map[string]st
 }
 
 func (c *recordConverter) toProducerMessage(rec *connect.SourceRecord) (*sarama.ProducerMessage, error) {
-	if rec.Topic == "" {
-		return nil, fmt.Errorf("record has no topic")
+	msg := new(sarama.ProducerMessage)
+	if err := c.fill(msg, rec); err != nil {
+		return nil, err
 	}
-	msg := &sarama.ProducerMessage{Topic: rec.Topic, Timestamp: rec.Timestamp}
+	return msg, nil
+}
+
+// fill sets the topic, partition, timestamp, key, value and headers of an
+// empty msg from rec.
+func (c *recordConverter) fill(msg *sarama.ProducerMessage, rec *connect.SourceRecord) error {
+	if rec.Topic == "" {
+		return fmt.Errorf("record has no topic")
+	}
+	msg.Topic, msg.Timestamp = rec.Topic, rec.Timestamp
 	if rec.Partition != nil {
 		msg.Partition = *rec.Partition
 	}
 	k, err := c.key.FromConnectData(rec.Topic, rec.KeySchema, rec.Key)
 	if err != nil {
-		return nil, fmt.Errorf("convert key: %w", err)
+		return fmt.Errorf("convert key: %w", err)
 	}
 	if k != nil {
 		msg.Key = sarama.ByteEncoder(k)
 	}
 	v, err := c.value.FromConnectData(rec.Topic, rec.ValueSchema, rec.Value)
 	if err != nil {
-		return nil, fmt.Errorf("convert value: %w", err)
+		return fmt.Errorf("convert value: %w", err)
 	}
 	if v != nil {
 		msg.Value = sarama.ByteEncoder(v)
@@ -84,10 +94,10 @@ func (c *recordConverter) toProducerMessage(rec *connect.SourceRecord) (*sarama.
 		for _, h := range rec.Headers {
 			b, err := c.header.FromConnectHeader(rec.Topic, h.Key, h.Schema, h.Value)
 			if err != nil {
-				return nil, fmt.Errorf("convert header %s: %w", h.Key, err)
+				return fmt.Errorf("convert header %s: %w", h.Key, err)
 			}
 			msg.Headers = append(msg.Headers, sarama.RecordHeader{Key: []byte(h.Key), Value: b})
 		}
 	}
-	return msg, nil
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"hash/maphash"
 	"maps"
+	"reflect"
+	"unsafe"
 
 	"github.com/ferrykafka/ferry/storage"
 )
@@ -18,11 +20,27 @@ const maxCachedPartitionKeys = 100_000
 // them, so a task that builds a new map per record, or reuses and changes
 // one, still gets the right key. Only maps of primitive values are cached;
 // it is used by the task's poll goroutine only.
+//
+// Within one Poll batch the records of a partition usually share one map:
+// batchKey finds those by the map's identity alone (maps of one batch
+// exist side by side, so one map object has one content for the whole
+// batch).
 type partitionKeys struct {
 	seed    maphash.Seed
 	entries map[uint64][]partitionKey
 	n       int
+	// inBatch is the maps seen in the current batch, by identity.
+	inBatch []batchEntry
 }
+
+type batchEntry struct {
+	m   unsafe.Pointer
+	key string
+}
+
+// maxBatchEntries bounds inBatch: a batch with more partitions than this
+// looks the rest up by content.
+const maxBatchEntries = 32
 
 type partitionKey struct {
 	partition map[string]any // a copy
@@ -31,6 +49,28 @@ type partitionKey struct {
 
 func newPartitionKeys() *partitionKeys {
 	return &partitionKeys{seed: maphash.MakeSeed(), entries: map[uint64][]partitionKey{}}
+}
+
+// newBatch starts a new Poll batch: maps are not recognised by identity
+// across batches (a task may change a map between two Polls).
+func (c *partitionKeys) newBatch() {
+	clear(c.inBatch)
+	c.inBatch = c.inBatch[:0]
+}
+
+// batchKey is key for a record of the current batch.
+func (c *partitionKeys) batchKey(connector string, p map[string]any) (string, error) {
+	id := reflect.ValueOf(p).UnsafePointer()
+	for i := len(c.inBatch) - 1; i >= 0; i-- {
+		if c.inBatch[i].m == id {
+			return c.inBatch[i].key, nil
+		}
+	}
+	k, err := c.key(connector, p)
+	if err == nil && len(c.inBatch) < maxBatchEntries {
+		c.inBatch = append(c.inBatch, batchEntry{m: id, key: k})
+	}
+	return k, err
 }
 
 // key returns the offsets-topic key of connector's source partition p.

@@ -176,8 +176,8 @@ func TestSubmittedRecordsCommittableConsumesThePrefix(t *testing.T) {
 	if got := s.committable(); len(got) != 1 || got[0].offset["seq"] != int64(3) {
 		t.Fatalf("committable after r2 = %+v, want seq 3", got)
 	}
-	if len(s.queues) != 0 || len(s.order) != 0 || len(s.inQueues) != 0 {
-		t.Errorf("drained partitions are still tracked: queues=%d order=%v", len(s.queues), s.order)
+	if n := s.partitions(); n != 0 || len(s.order) != 0 {
+		t.Errorf("drained partitions are still tracked: %d partitions, order %d", n, len(s.order))
 	}
 	// A partition seen again after being cleaned up goes to the end.
 	kb := offsetKey(t, partB)
@@ -201,7 +201,7 @@ func TestSubmittedRecordsNilOffsetsDoNotAccumulate(t *testing.T) {
 	if len(got) != 1 || got[0].key != `["c",null]` || got[0].offset != nil {
 		t.Fatalf("committable = %+v, want one nil offset for [\"c\",null]", got)
 	}
-	if n := len(s.queues[key]); n != 0 {
+	if n := s.queued(key); n != 0 {
 		t.Errorf("%d acknowledged records are still queued", n)
 	}
 }
@@ -325,7 +325,7 @@ func TestSubmittedRecordsFreeAcknowledgedRecords(t *testing.T) {
 		s.ack(last)
 	}
 	inFlight := s.submit("p", map[string]any{"p": 0}, map[string]any{"offset": 1000})
-	if n := len(s.queues["p"]); n != 1 {
+	if n := s.queued("p"); n != 1 {
 		t.Errorf("%d records kept in the queue; want only the one in flight", n)
 	}
 	got := s.committable()
@@ -345,7 +345,7 @@ func TestSubmittedRecordsFreeAcknowledgedRecords(t *testing.T) {
 	if got := s.committable(); len(got) != 1 || got[0].offset["offset"] != 1001 {
 		t.Errorf("committable = %v; want offset 1001", got)
 	}
-	if s.pending() != 0 || len(s.queues) != 0 {
-		t.Errorf("pending %d, queues %v; want all gone", s.pending(), s.queues)
+	if s.pending() != 0 || s.partitions() != 0 {
+		t.Errorf("pending %d, %d partitions tracked; want all gone", s.pending(), s.partitions())
 	}
 }

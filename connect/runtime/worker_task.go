@@ -43,8 +43,14 @@ type workerTask struct {
 	producer  sarama.AsyncProducer
 	submitted *submittedRecords
 	// partKeys caches the offsets-topic keys of the source partitions
-	// (send, on the poll goroutine).
+	// (sendBatch, on the poll goroutine).
 	partKeys *partitionKeys
+	// batch and subs are sendBatch's scratch lists (poll goroutine).
+	batch []*inflight
+	subs  []*submittedRecord
+	// ackMu serialises the acknowledgement and error loops' calls into the
+	// task (CommitRecord), as Java's single producer callback thread does.
+	ackMu sync.Mutex
 
 	targets chan storage.TargetState // capacity 1: the latest wins
 	quit    chan struct{}            // closed by shutdown
@@ -187,9 +193,14 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 	t.producer = producer
 	var acks sync.WaitGroup
 	acks.Add(1)
+	acks.Add(1)
 	go func() {
 		defer acks.Done()
 		t.ackLoop()
+	}()
+	go func() {
+		defer acks.Done()
+		t.errorLoop()
 	}()
 	started := false
 	defer func() {
@@ -306,114 +317,8 @@ func (t *workerTask) runUntilTargetChanges(ctx context.Context, target *storage.
 			}
 			return fmt.Errorf("task %s poll failed: %w", t.id, err)
 		}
-		for _, rec := range records {
-			if err := t.send(ctx, rec); err != nil {
-				return err
-			}
-			if ctx.Err() != nil {
-				return nil
-			}
-		}
-	}
-}
-
-// inflight is attached to every produced message so the ack loop can find
-// its source record.
-type inflight struct {
-	rec      *connect.SourceRecord
-	sub      *submittedRecord
-	explicit bool
-}
-
-func (f *inflight) PartitionIsExplicit() bool { return f.explicit }
-
-// send converts one record and hands it to the producer; it blocks while the
-// producer's input is full (back-pressure) unless the task is stopping.
-func (t *workerTask) send(ctx context.Context, rec *connect.SourceRecord) error {
-	msg, err := t.conv.toProducerMessage(rec)
-	if err != nil {
-		if t.settings.ToleranceAll {
-			t.logSkipped(rec, err)
-			t.commitRecord(ctx, rec, nil)
-			return nil
-		}
-		return fmt.Errorf("task %s could not convert a record for topic %s: %w", t.id, rec.Topic, err)
-	}
-	// A nil source partition is a partition too: its offsets-topic key is
-	// ["<connector>",null], as Java writes it.
-	key, err := t.partKeys.key(t.id.Connector, rec.SourcePartition)
-	if err != nil {
-		return fmt.Errorf("task %s produced an invalid source partition: %w", t.id, err)
-	}
-	if err := storage.ValidateOffset(rec.SourceOffset); err != nil {
-		return fmt.Errorf("task %s produced an invalid source offset: %w", t.id, err)
-	}
-	f := &inflight{rec: rec, explicit: rec.Partition != nil}
-	f.sub = t.submitted.submit(key, rec.SourcePartition, rec.SourceOffset)
-	msg.Metadata = f
-	select {
-	case t.producer.Input() <- msg:
-		return nil
-	case err := <-t.failErr:
-		// Never handed over either: forget it, or the final commit would
-		// wait offset.flush.timeout.ms for an acknowledgement that cannot
-		// come.
-		t.submitted.drop(f.sub)
-		return err
-	case <-ctx.Done():
-		// Never handed over: forget it, so its offset is not committed
-		// and it is polled again after a restart.
-		t.submitted.drop(f.sub)
-		return nil
-	}
-}
-
-// ackLoop drains producer acknowledgements until the producer is closed.
-func (t *workerTask) ackLoop() {
-	successes, errs := t.producer.Successes(), t.producer.Errors()
-	topics := newTopicTracker(t)
-	for successes != nil || errs != nil {
-		select {
-		case m, ok := <-successes:
-			if !ok {
-				successes = nil
-				continue
-			}
-			f := m.Metadata.(*inflight)
-			t.commitRecord(context.Background(), f.rec, &connect.RecordMetadata{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp})
-			t.submitted.ack(f.sub)
-			topics.sent(m.Topic)
-		case pe, ok := <-errs:
-			if !ok {
-				errs = nil
-				continue
-			}
-			f := pe.Msg.Metadata.(*inflight)
-			if t.settings.ToleranceAll {
-				t.logSkipped(f.rec, pe.Err)
-				t.commitRecord(context.Background(), f.rec, nil)
-				t.submitted.ack(f.sub)
-				continue
-			}
-			// The trace names the record: where it went and where it came
-			// from (for MirrorSourceTask: the source topic, partition and
-			// offset), so a record the target refuses (too large, say) can
-			// be found.
-			srcPart, srcOff := formatSourceMap(f.rec.SourcePartition), formatSourceMap(f.rec.SourceOffset)
-			t.log.Error().Err(pe.Err).Str("topic", pe.Msg.Topic).Int32("partition", pe.Msg.Partition).
-				Str("source_partition", srcPart).Str("source_offset", srcOff).Msg("failed to send record")
-			// The Kafka partition is certain only when the record named it:
-			// otherwise the producer may have failed before choosing one.
-			dest := pe.Msg.Topic
-			if f.explicit {
-				dest = fmt.Sprintf("%s partition %d", pe.Msg.Topic, pe.Msg.Partition)
-			}
-			size := ""
-			if errors.Is(pe.Err, sarama.ErrMessageSizeTooLarge) {
-				size = fmt.Sprintf(", %d bytes", pe.Msg.ByteSize(2))
-			}
-			t.fail(fmt.Errorf("task %s failed to send a record to topic %s (source partition %s, source offset %s%s): %w",
-				t.id, dest, srcPart, srcOff, size, pe.Err))
+		if err := t.sendBatch(ctx, records); err != nil {
+			return err
 		}
 	}
 }
@@ -444,7 +349,7 @@ func (t *workerTask) logSkipped(rec *connect.SourceRecord, err error) {
 	}
 	ev := t.log.Warn().Err(err)
 	if t.settings.LogErrorMessages {
-		ev = ev.Str("topic", rec.Topic).Interface("source_partition", rec.SourcePartition).Interface("source_offset", rec.SourceOffset)
+		ev = ev.Str("topic", rec.Topic).Interface("source_partition", rec.SourcePartition).Interface("source_offset", rec.Offset())
 	}
 	ev.Msg("skipping a record (errors.tolerance=all)")
 }
@@ -467,7 +372,7 @@ func (t *workerTask) commitOffsets() bool {
 		if err != nil {
 			// The records stay acknowledged; their offsets are lost from
 			// this snapshot, so put them back for the next attempt.
-			t.requeue(offsets)
+			t.submitted.requeue(offsets)
 			t.log.Error().Err(err).Int("partitions", len(offsets)).Msg("failed to flush offsets; will retry at the next interval")
 			return false
 		}
@@ -477,23 +382,6 @@ func (t *workerTask) commitOffsets() bool {
 		t.log.Warn().Err(err).Msg("task commit failed")
 	}
 	return true
-}
-
-// requeue puts offsets that failed to flush back at the head of their queues
-// as already-acknowledged records, so the next flush writes them (unless a
-// newer acknowledged offset supersedes them).
-func (t *workerTask) requeue(offsets []committableOffset) {
-	s := t.submitted
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, o := range offsets {
-		r := &submittedRecord{key: o.key, partition: o.partition, offset: o.offset, acked: true}
-		if !s.inQueues[o.key] {
-			s.inQueues[o.key] = true
-			s.order = append(s.order, o.key)
-		}
-		s.queues[o.key] = append([]*submittedRecord{r}, s.queues[o.key]...)
-	}
 }
 
 // finalCommit waits (up to offset.flush.timeout.ms) for outstanding records

@@ -8,19 +8,34 @@ import (
 	"github.com/ferrykafka/ferry/connect"
 )
 
-// convertRecord is Java's MirrorSourceTask.convertRecord: the record goes to
-// the policy's remote topic, same partition, with the key, value and header
+// convertRecords appends the records of msgs to out, converted by
+// fillRecord; the records share one allocation.
+func (t *MirrorSourceTask) convertRecords(out []*connect.SourceRecord, msgs []*sarama.ConsumerMessage) []*connect.SourceRecord {
+	recs := make([]connect.SourceRecord, len(msgs))
+	for i, m := range msgs {
+		t.fillRecord(&recs[i], m)
+		out = append(out, &recs[i])
+	}
+	return out
+}
+
+// fillRecord sets rec to m converted as Java's
+// MirrorSourceTask.convertRecord does: the record goes to the policy's
+// remote topic, same partition, with the key, value and header
 // bytes unchanged (null stays null) and the original timestamp. Schemas
 // are Java's: optional bytes for the key, bytes for the value, so a
-// JsonConverter renders them as Java's worker would. Its source partition and offset locate it upstream.
-func (t *MirrorSourceTask) convertRecord(m *sarama.ConsumerMessage) *connect.SourceRecord {
+// JsonConverter renders them as Java's worker would. Its source partition and
+// offset ({"offset": n}, the upstream offset of the record itself, given as
+// SourceRecord.IntOffset) locate it upstream.
+func (t *MirrorSourceTask) fillRecord(rec *connect.SourceRecord, m *sarama.ConsumerMessage) {
 	tp := topicPartition{topic: m.Topic, partition: m.Partition}
 	d := t.destination(tp)
-	rec := &connect.SourceRecord{
+	*rec = connect.SourceRecord{
 		SourcePartition: d.sourcePartition,
-		SourceOffset:    sourceOffset(m.Offset),
+		IntOffsetField:  offsetKeyOffset, // {"offset": <upstream offset>}
+		IntOffset:       m.Offset,
 		Topic:           d.remoteTopic,
-		Partition:       connect.PartitionOf(m.Partition),
+		Partition:       d.partition,
 		KeySchema:       connect.OptionalBytesSchema,
 		Key:             bytesOrNil(m.Key),
 		ValueSchema:     connect.BytesSchema,
@@ -40,7 +55,6 @@ func (t *MirrorSourceTask) convertRecord(m *sarama.ConsumerMessage) *connect.Sou
 			})
 		}
 	}
-	return rec
 }
 
 // bytesOrNil keeps a null key, value or header value an untyped nil: a nil
@@ -62,11 +76,12 @@ func recordTime(ts time.Time) time.Time {
 }
 
 // destination is what every record of one source partition shares: its
-// Connect source partition (one map, never changed after it is made) and
-// its remote topic name.
+// Connect source partition (one map), its remote topic name and its target
+// partition, none changed after they are made.
 type destination struct {
 	sourcePartition map[string]any
 	remoteTopic     string
+	partition       *int32 // the same partition number in the target
 }
 
 // destination returns tp's destination, made once per partition (on the
@@ -81,6 +96,7 @@ func (t *MirrorSourceTask) destination(tp topicPartition) *destination {
 	d := &destination{
 		sourcePartition: sourcePartition(t.cfg.sourceAlias, tp),
 		remoteTopic:     t.cfg.policy.FormatRemoteTopic(t.cfg.sourceAlias, tp.topic),
+		partition:       connect.PartitionOf(tp.partition),
 	}
 	t.destinations[tp] = d
 	return d

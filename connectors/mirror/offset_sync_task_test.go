@@ -78,7 +78,7 @@ func syncsByPartition(syncs []offsetSync) map[topicPartition][]offsetSync {
 func ackAtShift(t *testing.T, task *MirrorSourceTask, recs []*connect.SourceRecord, shift map[int32]int64) {
 	t.Helper()
 	for _, r := range recs {
-		up := r.SourceOffset["offset"].(int64)
+		up := r.Offset()["offset"].(int64)
 		meta := &connect.RecordMetadata{Topic: r.Topic, Partition: *r.Partition, Offset: shift[*r.Partition] + up}
 		if err := task.CommitRecord(context.Background(), r, meta); err != nil {
 			t.Fatal(err)

@@ -182,9 +182,12 @@ func unwrapSourcePosition(rec *connect.SourceRecord) (topicPartition, int64, err
 	if !ok || !okp {
 		return topicPartition{}, 0, fmt.Errorf("source partition %v is not a MirrorMaker source partition", rec.SourcePartition)
 	}
-	off, ok, err := storedOffset(rec.SourceOffset)
+	if rec.SourceOffset == nil && rec.IntOffsetField == offsetKeyOffset && rec.IntOffset >= 0 {
+		return topicPartition{topic: topic, partition: p}, rec.IntOffset, nil
+	}
+	off, ok, err := storedOffset(rec.Offset())
 	if err != nil || !ok {
-		return topicPartition{}, 0, fmt.Errorf("source offset %v is not a MirrorMaker source offset", rec.SourceOffset)
+		return topicPartition{}, 0, fmt.Errorf("source offset %v is not a MirrorMaker source offset", rec.Offset())
 	}
 	return topicPartition{topic: topic, partition: p}, off, nil
 }

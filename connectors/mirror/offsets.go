@@ -25,12 +25,6 @@ func sourcePartition(sourceAlias string, tp topicPartition) map[string]any {
 	}
 }
 
-// sourceOffset is the Connect source offset of a replicated record: the
-// upstream offset of the record itself (the task resumes at offset + 1).
-func sourceOffset(upstreamOffset int64) map[string]any {
-	return map[string]any{offsetKeyOffset: upstreamOffset}
-}
-
 // storedOffset reads the "offset" of a stored source offset. ok is false when
 // nothing usable is stored (no map, no key, or a negative offset), as Java's
 // unwrapOffset + isUncommitted. Offsets may come back from the offset store

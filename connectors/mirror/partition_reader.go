@@ -14,8 +14,8 @@ import (
 var errPartitionConsumerEnded = errors.New("partition consumer ended")
 
 // partitionReader moves one source partition's records from sarama's
-// partition consumer to the task's event channel, on its own goroutine
-// (run). What it does on a failure (recover):
+// partition consumer to the task's event channel, in batches (collect), on
+// its own goroutine (run). What it does on a failure (recover):
 //
 //   - retriable errors (broker unreachable, no leader): sarama retries, or
 //     the reader subscribes again after a retry backoff; the task's
@@ -139,15 +139,24 @@ func (r *partitionReader) forward() error {
 				msgs = nil
 				continue
 			}
+			batch, open := r.collect(m, msgs)
+			// The batch belongs to Poll once sent.
+			next := batch[len(batch)-1].Offset + 1
 			select {
-			case r.task.events <- taskEvent{msg: m}:
-				r.next = m.Offset + 1
+			case r.task.events <- taskEvent{msgs: batch}:
+				r.next = next
 				if health.nFailing.Load() > 0 {
 					health.progressed(r.tp, time.Now())
 				}
 			case <-r.task.done:
+				if !open {
+					msgs = nil
+				}
 				r.closeAndDrain(msgs, errs)
 				return nil
+			}
+			if !open {
+				msgs = nil
 			}
 		case e, ok := <-errs:
 			if !ok {
@@ -169,6 +178,28 @@ func (r *partitionReader) forward() error {
 		failure = errPartitionConsumerEnded
 	}
 	return failure
+}
+
+// collect returns first and the records sarama already buffered behind it
+// (without waiting for more), at most max.poll.records: the task takes a
+// partition's records a batch at a time, one channel operation for the
+// batch instead of one per record. open is false when msgs was closed.
+func (r *partitionReader) collect(first *sarama.ConsumerMessage, msgs <-chan *sarama.ConsumerMessage) (batch []*sarama.ConsumerMessage, open bool) {
+	limit := r.task.settings.maxPollRecords
+	batch = make([]*sarama.ConsumerMessage, 1, min(limit, len(msgs)+1))
+	batch[0] = first
+	for len(batch) < limit {
+		select {
+		case m, ok := <-msgs:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, m)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 // closeAndDrain closes the partition consumer and reads its channels until

@@ -49,12 +49,16 @@ type MirrorSourceTask struct {
 	// fatal is the permanent failure Poll reports from then on (Poll's
 	// goroutine only).
 	fatal error
+	// held is the rest of a batch that did not fit into the last Poll's
+	// max.poll.records (Poll's goroutine only).
+	held []*sarama.ConsumerMessage
 }
 
-// taskEvent is a record, or the permanent failure of one partition.
+// taskEvent is a batch of one partition's records, in offset order, or
+// the permanent failure of one partition.
 type taskEvent struct {
-	msg *sarama.ConsumerMessage
-	err error
+	msgs []*sarama.ConsumerMessage
+	err  error
 }
 
 // NewMirrorSourceTask returns an unstarted task.
@@ -101,7 +105,9 @@ func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskCon
 		t.offsetSyncs = newOffsetSyncWriter(cfg.offsetSyncsTopic(), cfg.offsetLagMax, producer, t.log)
 	}
 
-	t.events = make(chan taskEvent, t.settings.maxPollRecords)
+	// One batch per partition can wait: a reader's batch holds what its
+	// partition consumer had buffered (up to max.poll.records).
+	t.events = make(chan taskEvent, len(cfg.partitions)+1)
 	t.done = make(chan struct{})
 	t.initFaults()
 	if r, ok := tctx.(connect.ProblemReporter); ok {
@@ -178,37 +184,40 @@ func (t *MirrorSourceTask) Poll(ctx context.Context) ([]*connect.SourceRecord, e
 	if t.events == nil {
 		return nil, errors.New("MirrorSourceTask: Poll called before Start")
 	}
-	var ev taskEvent
-	select {
-	case ev = <-t.events:
-	default:
-		timer := time.NewTimer(t.cfg.pollTimeout)
-		defer timer.Stop()
-		select {
-		case ev = <-t.events:
-		case <-timer.C:
-			return nil, nil
-		case <-ctx.Done():
-			return nil, nil
-		case <-t.done:
+	if len(t.held) == 0 {
+		ev, ok := t.awaitEvent(ctx)
+		if !ok {
 			return nil, nil
 		}
-	}
-	var out []*connect.SourceRecord
-	for more := true; more; {
 		if ev.err != nil {
 			t.fatal = ev.err
+			return nil, t.fatal
+		}
+		t.held = ev.msgs
+	}
+	limit := t.settings.maxPollRecords
+	out := make([]*connect.SourceRecord, 0, min(limit, max(len(t.held), 64)))
+	for {
+		n := min(len(t.held), limit-len(out))
+		out = t.convertRecords(out, t.held[:n])
+		clear(t.held[:n])
+		t.held = t.held[n:]
+		if len(out) >= limit {
 			break
 		}
-		out = append(out, t.convertRecord(ev.msg))
-		if len(out) >= t.settings.maxPollRecords {
-			break
-		}
+		var ev taskEvent
 		select {
 		case ev = <-t.events:
 		default:
-			more = false
 		}
+		if ev.err != nil {
+			// The records so far go out; the failure is returned next.
+			t.fatal = ev.err
+		}
+		if ev.msgs == nil {
+			break
+		}
+		t.held = ev.msgs
 	}
 	if len(out) == 0 {
 		return nil, t.fatal
@@ -216,6 +225,26 @@ func (t *MirrorSourceTask) Poll(ctx context.Context) ([]*connect.SourceRecord, e
 	t.log.Trace().Int("records", len(out)).Msg("polled")
 	t.faults.target.handedOut(len(out))
 	return out, nil
+}
+
+// awaitEvent waits up to consumer.poll.timeout.ms for the next batch or
+// failure; false when none came or the task stops.
+func (t *MirrorSourceTask) awaitEvent(ctx context.Context) (taskEvent, bool) {
+	select {
+	case ev := <-t.events:
+		return ev, true
+	default:
+	}
+	timer := time.NewTimer(t.cfg.pollTimeout)
+	defer timer.Stop()
+	select {
+	case ev := <-t.events:
+		return ev, true
+	case <-timer.C:
+	case <-ctx.Done():
+	case <-t.done:
+	}
+	return taskEvent{}, false
 }
 
 // Commit sends the offset syncs delayed since the last commit, so quiet

@@ -68,7 +68,7 @@ func pollN(t *testing.T, task *MirrorSourceTask, n int) []*connect.SourceRecord 
 func upstreamOffsets(recs []*connect.SourceRecord) []string {
 	out := make([]string, len(recs))
 	for i, r := range recs {
-		out[i] = fmt.Sprintf("%s-%d@%d", r.SourcePartition["topic"], r.SourcePartition["partition"], r.SourceOffset["offset"])
+		out[i] = fmt.Sprintf("%s-%d@%d", r.SourcePartition["topic"], r.SourcePartition["partition"], r.Offset()["offset"])
 	}
 	return out
 }
@@ -90,7 +90,7 @@ func TestTaskCopiesRecords(t *testing.T) {
 	recs := pollN(t, task, 3)
 	byOffset := map[string]*connect.SourceRecord{}
 	for _, r := range recs {
-		byOffset[fmt.Sprintf("%d@%d", *r.Partition, r.SourceOffset["offset"])] = r
+		byOffset[fmt.Sprintf("%d@%d", *r.Partition, r.Offset()["offset"])] = r
 	}
 
 	r := byOffset["0@0"]
@@ -113,8 +113,8 @@ func TestTaskCopiesRecords(t *testing.T) {
 	if !reflect.DeepEqual(r.SourcePartition, wantPartition) {
 		t.Errorf("source partition = %#v; want %#v", r.SourcePartition, wantPartition)
 	}
-	if !reflect.DeepEqual(r.SourceOffset, map[string]any{"offset": int64(0)}) {
-		t.Errorf("source offset = %#v", r.SourceOffset)
+	if !reflect.DeepEqual(r.Offset(), map[string]any{"offset": int64(0)}) {
+		t.Errorf("source offset = %#v", r.Offset())
 	}
 	if len(r.Headers) != 3 {
 		t.Fatalf("headers = %+v", r.Headers)
