@@ -209,9 +209,15 @@ func New(cfg Config, registry *connect.Registry, worker *runtime.Worker, configs
 // heartbeat goroutine calls it).
 func (h *Herder) Wake() { h.wakeUp() }
 
-// Start starts the stores in Java's order (offsets, statuses, configs), reads
-// the config topic to its end, and starts the herder loop.
-// If a store fails to start, the ones already started are stopped again.
+// Start starts the offset, status and config stores (each reads its topic
+// to the end; the config store's read is what the herder needs before it
+// joins), then the herder loop. Java starts the stores one after the other;
+// they do not depend on each other, so Ferry starts them side by side,
+// which takes the slowest one's time instead of the sum (most of a
+// worker's start-up: each creates or finds its topic, waits for its
+// partitions' leaders and reads it). If a store fails to start, the others
+// are stopped again and the first failure in Java's order (offsets,
+// statuses, configs) is returned.
 func (h *Herder) Start(ctx context.Context) error {
 	h.configs.SetUpdateListener(listener{h})
 	done := h.stages.begin("initializing and reading to the end of internal topics")
@@ -223,13 +229,26 @@ func (h *Herder) Start(ctx context.Context) error {
 			Stop(context.Context) error
 		}
 	}{{"offset", h.offsets}, {"status", h.statuses}, {"config", h.configs}}
+	errs := make([]error, len(stores))
+	var wg sync.WaitGroup
 	for i, s := range stores {
-		if err := s.store.Start(ctx); err != nil {
-			for j := i - 1; j >= 0; j-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.store.Start(ctx)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		for j := len(stores) - 1; j >= 0; j-- {
+			if errs[j] == nil {
 				_ = stores[j].store.Stop(ctx)
 			}
-			return fmt.Errorf("start %s store: %w", s.name, err)
 		}
+		return fmt.Errorf("start %s store: %w", stores[i].name, err)
 	}
 	if h.member != nil {
 		if err := h.member.Start(ctx); err != nil {

@@ -30,9 +30,10 @@ func TestApplyConsumerProps(t *testing.T) {
 		!sc.Consumer.Return.Errors {
 		t.Errorf("settings %+v, sarama consumer %+v", s, sc.Consumer)
 	}
-	d, err := applyConsumerProps(nil, sarama.NewConfig())
-	if err != nil || d.reset != "earliest" || d.maxPollRecords != 500 {
-		t.Errorf("defaults %+v, %v", d, err)
+	dc := sarama.NewConfig()
+	d, err := applyConsumerProps(nil, dc)
+	if err != nil || d.reset != "earliest" || d.maxPollRecords != 500 || dc.Consumer.Fetch.Default != 256<<10 {
+		t.Errorf("defaults %+v, %v, max.partition.fetch.bytes %d", d, err, dc.Consumer.Fetch.Default)
 	}
 	for key, value := range map[string]string{
 		"auto.offset.reset": "by_duration:PT1H",

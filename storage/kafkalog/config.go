@@ -52,7 +52,11 @@ const (
 	DefaultMetadataTimeout = 30 * time.Second
 	DefaultFetchMaxWait    = 500 * time.Millisecond
 
-	retryBackoffMin = 100 * time.Millisecond
+	// Retries back off from 25 ms, doubling up to 1 s. The common retry is
+	// a topic just created whose partitions have no leader yet, which
+	// lasts tens of milliseconds: starting at Java's 100 ms made a new
+	// worker wait 100-300 ms per internal topic.
+	retryBackoffMin = 25 * time.Millisecond
 	retryBackoffMax = time.Second
 	minFetchBytes   = 1 << 20
 )

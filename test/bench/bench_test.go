@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/ferrykafka/ferry/test/kafkaharness"
 	"github.com/ferrykafka/ferry/test/testkit"
@@ -98,6 +101,14 @@ func (b *bench) runAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.dst.Close()
+	for _, cl := range []*kgo.Client{b.src, b.dst} {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := WarmGroupCoordinator(ctx, cl)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	t.Logf("settings: %d partitions, tasks.max %d, runners %v, datasets %v, latency %d records/s x %d B for %v, bound %v per run",
 		b.s.Partitions, b.s.Tasks, b.s.Runners, b.s.Datasets, b.s.LatencyRate, b.s.LatencyValueBytes, b.s.LatencyDuration, b.s.RunTimeout)
 	for i, d := range b.s.Datasets {

@@ -6,8 +6,9 @@
 // the client settings Ferry's MirrorSourceTask uses:
 //
 //   - consumer: Ferry's kafkaclient.Parse defaults (sarama at protocol
-//     3.6) plus Consumer.Return.Errors, one sarama client and consumer per
-//     task, one partition consumer per partition;
+//     3.6) plus Consumer.Return.Errors and MirrorSourceTask's default fetch
+//     size (mirror.DefaultPartitionFetchBytes), one sarama client and
+//     consumer per task, one partition consumer per partition;
 //   - producer: one async producer per task with Connect's framework
 //     settings as Ferry's runtime sets them (acks=all, one request in
 //     flight, no idempotence, successes returned, 1 MiB max message, 1000
@@ -33,6 +34,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
+	"github.com/ferrykafka/ferry/connectors/mirror"
 )
 
 func main() {
@@ -97,6 +99,7 @@ func newClient(servers string) (sarama.Client, error) {
 		return nil, err
 	}
 	kc.Sarama.Consumer.Return.Errors = true
+	kc.Sarama.Consumer.Fetch.Default = mirror.DefaultPartitionFetchBytes
 	return sarama.NewClient(kc.Brokers, kc.Sarama)
 }
 
