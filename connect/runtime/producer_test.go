@@ -65,6 +65,9 @@ func TestTaskProducerConfigFrameworkDefaults(t *testing.T) {
 	if sc.Producer.Partitioner == nil {
 		t.Error("no partitioner")
 	}
+	if sc.Producer.Flush.MaxMessages != ProducerMaxMessagesPerRequest {
+		t.Errorf("records per request = %d, want at most %d", sc.Producer.Flush.MaxMessages, ProducerMaxMessagesPerRequest)
+	}
 	if err := sc.Validate(); err != nil {
 		t.Errorf("sarama rejects the config: %v", err)
 	}

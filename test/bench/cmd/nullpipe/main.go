@@ -11,7 +11,8 @@
 //     consumer per task, one partition consumer per partition;
 //   - producer: one async producer per task with Connect's framework
 //     settings as Ferry's runtime sets them (acks=all, one request in
-//     flight, no idempotence, successes returned, 1 MiB max message, 1000
+//     flight, no idempotence, successes returned, 1 MiB max message, at
+//     most runtime.ProducerMaxMessagesPerRequest records per request, 1000
 //     retries with a backoff growing to 1 s).
 //
 // Partitions are dealt to -tasks tasks round-robin, as MirrorSourceConnector
@@ -34,6 +35,7 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
+	"github.com/ferrykafka/ferry/connect/runtime"
 	"github.com/ferrykafka/ferry/connectors/mirror"
 )
 
@@ -122,6 +124,7 @@ func newProducer(servers string) (sarama.AsyncProducer, error) {
 		return min(100*time.Millisecond<<min(retries, 4), time.Second)
 	}
 	sc.Producer.MaxMessageBytes = 1 << 20
+	sc.Producer.Flush.MaxMessages = runtime.ProducerMaxMessagesPerRequest
 	sc.Producer.Partitioner = sarama.NewManualPartitioner
 	return sarama.NewAsyncProducer(kc.Brokers, sc)
 }
