@@ -12,7 +12,15 @@
 //   - one per connector instance: applies target-state transitions
 //     (start, pause/stop, resume) in order;
 //   - per source task: the poll loop, the producer-acknowledgement loop,
-//     and the offset-commit ticker.
+//     the producer-error loop, and the offset-commit ticker.
+//
+// The hot path works a Poll batch at a time (worker_task_send.go): one
+// lock to track the batch's records, one allocation per record in flight
+// (producer message, tracking entry and CommitRecord metadata together),
+// acknowledgements taken in batches; offsets-topic keys are cached per
+// source partition (partition_keys.go) and integer offsets
+// (SourceRecord.IntOffsetField) become maps only when committed
+// (docs/decisions/0010-source-task-hot-path.md).
 //
 // Config providers: the herder hands the worker connector and task configs
 // as stored; the worker resolves their ${provider:[path:]key} references
