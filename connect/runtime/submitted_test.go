@@ -349,3 +349,19 @@ func TestSubmittedRecordsFreeAcknowledgedRecords(t *testing.T) {
 		t.Errorf("pending %d, %d partitions tracked; want all gone", s.pending(), s.partitions())
 	}
 }
+
+// Offsets given back after a failed flush never replace an offset of the
+// same partition acknowledged meanwhile.
+func TestSubmittedRecordsRequeueKeepsNewerOffsets(t *testing.T) {
+	s := newSubmittedRecords()
+	ka, kb := offsetKey(t, partA), offsetKey(t, partB)
+	s.ack(s.submit(ka, partA, seqOffset(1)))
+	s.ack(s.submit(kb, partB, seqOffset(1)))
+	failed := s.committable()                // the flush of these fails...
+	s.ack(s.submit(ka, partA, seqOffset(2))) // ...while a=2 is acknowledged
+	s.requeue(failed)
+	got := s.committable()
+	if len(got) != 2 || got[0].key != ka || got[0].offset["seq"] != int64(2) || got[1].key != kb || got[1].offset["seq"] != int64(1) {
+		t.Errorf("committable after requeue = %+v; want a=2 (not the older a=1) and b=1", got)
+	}
+}
