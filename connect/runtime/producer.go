@@ -14,13 +14,13 @@ import (
 // producerRetries bounds sarama's retries of one produce request.
 const producerRetries = 1000
 
-// ProducerMaxMessagesPerRequest bounds the records of one produce request
+// producerMaxMessagesPerRequest bounds the records of one produce request
 // (sarama's Producer.Flush.MaxMessages). sarama otherwise gathers up to
 // 100 MB per request while one is in flight, all of it as Go objects;
 // 8192 records of 100 bytes are about the 1 MiB (max.request.size) Java's
 // producer sends at most. It lowered the benchmark's peak RSS by a fifth
 // for 100-byte records without slowing them.
-const ProducerMaxMessagesPerRequest = 8192
+const producerMaxMessagesPerRequest = 8192
 
 // producerProps merges the worker's producer properties with a connector's
 // producer.override.* keys (the override policy "All", Connect's default).
@@ -44,7 +44,7 @@ func producerProps(worker map[string]string, connector map[string]string) map[st
 // for every retry, so Ferry retries producerRetries times with a backoff
 // capped at one second (about 17 minutes) before the task fails.
 func newTaskProducer(props map[string]string, clientID string) (sarama.AsyncProducer, error) {
-	kc, err := taskProducerConfig(props, clientID)
+	kc, err := TaskProducerConfig(props, clientID)
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +55,11 @@ func newTaskProducer(props map[string]string, clientID string) (sarama.AsyncProd
 	return p, nil
 }
 
-// taskProducerConfig is the client configuration newTaskProducer uses.
-func taskProducerConfig(props map[string]string, clientID string) (*kafkaclient.Config, error) {
+// TaskProducerConfig is the client configuration newTaskProducer uses
+// (props: the merged producer properties; it sets client.id to clientID
+// when props has none). The benchmark's null pipeline uses it too, so that
+// it compares like with like.
+func TaskProducerConfig(props map[string]string, clientID string) (*kafkaclient.Config, error) {
 	if _, ok := props["client.id"]; !ok {
 		props["client.id"] = clientID
 	}
@@ -77,7 +80,7 @@ func taskProducerConfig(props map[string]string, clientID string) (*kafkaclient.
 	}
 	sc.Producer.Partitioner = kafkaclient.JavaPartitioner
 	sc.Producer.MaxMessageBytes = 1 << 20
-	sc.Producer.Flush.MaxMessages = ProducerMaxMessagesPerRequest
+	sc.Producer.Flush.MaxMessages = producerMaxMessagesPerRequest
 	if err := applyProducerTuning(props, sc); err != nil {
 		return nil, err
 	}

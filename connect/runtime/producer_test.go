@@ -34,7 +34,7 @@ func TestProducerPropsMergesOverrides(t *testing.T) {
 }
 
 func TestTaskProducerConfigFrameworkDefaults(t *testing.T) {
-	kc, err := taskProducerConfig(map[string]string{"bootstrap.servers": "127.0.0.1:1"}, "connector-producer-my conn-0")
+	kc, err := TaskProducerConfig(map[string]string{"bootstrap.servers": "127.0.0.1:1"}, "connector-producer-my conn-0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,8 +65,8 @@ func TestTaskProducerConfigFrameworkDefaults(t *testing.T) {
 	if sc.Producer.Partitioner == nil {
 		t.Error("no partitioner")
 	}
-	if sc.Producer.Flush.MaxMessages != ProducerMaxMessagesPerRequest {
-		t.Errorf("records per request = %d, want at most %d", sc.Producer.Flush.MaxMessages, ProducerMaxMessagesPerRequest)
+	if sc.Producer.Flush.MaxMessages != producerMaxMessagesPerRequest {
+		t.Errorf("records per request = %d, want at most %d", sc.Producer.Flush.MaxMessages, producerMaxMessagesPerRequest)
 	}
 	if err := sc.Validate(); err != nil {
 		t.Errorf("sarama rejects the config: %v", err)
@@ -76,7 +76,7 @@ func TestTaskProducerConfigFrameworkDefaults(t *testing.T) {
 	}
 
 	// An explicit client.id wins over the default.
-	kc, err = taskProducerConfig(map[string]string{"bootstrap.servers": "h:1", "client.id": "mine"}, "connector-producer-c-0")
+	kc, err = TaskProducerConfig(map[string]string{"bootstrap.servers": "h:1", "client.id": "mine"}, "connector-producer-c-0")
 	if err != nil {
 		t.Fatal(err)
 	}

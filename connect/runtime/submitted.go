@@ -65,12 +65,10 @@ func offsetOf(rec *connect.SourceRecord) sourceOffset {
 	return sourceOffset{m: rec.SourceOffset, intField: rec.IntOffsetField, intValue: rec.IntOffset}
 }
 
-// toMap is the offset as a map (nil for none).
+// toMap is the offset as a map (nil for none), by SourceRecord.Offset's rule.
 func (o sourceOffset) toMap() map[string]any {
-	if o.m == nil && o.intField != "" {
-		return map[string]any{o.intField: o.intValue}
-	}
-	return o.m
+	rec := connect.SourceRecord{SourceOffset: o.m, IntOffsetField: o.intField, IntOffset: o.intValue}
+	return rec.Offset()
 }
 
 // committableOffset is the newest committable offset of one source partition.

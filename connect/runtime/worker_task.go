@@ -192,8 +192,7 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 	}
 	t.producer = producer
 	var acks sync.WaitGroup
-	acks.Add(1)
-	acks.Add(1)
+	acks.Add(2)
 	go func() {
 		defer acks.Done()
 		t.ackLoop()

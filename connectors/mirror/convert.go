@@ -9,11 +9,18 @@ import (
 )
 
 // convertRecords appends the records of msgs to out, converted by
-// fillRecord; the records share one allocation.
+// fillRecord; the records share one allocation, and a run of records of
+// one partition (a reader's batch) looks its destination up once.
 func (t *MirrorSourceTask) convertRecords(out []*connect.SourceRecord, msgs []*sarama.ConsumerMessage) []*connect.SourceRecord {
 	recs := make([]connect.SourceRecord, len(msgs))
+	var tp topicPartition
+	var d *destination
 	for i, m := range msgs {
-		t.fillRecord(&recs[i], m)
+		if d == nil || m.Partition != tp.partition || m.Topic != tp.topic {
+			tp = topicPartition{topic: m.Topic, partition: m.Partition}
+			d = t.destination(tp)
+		}
+		t.fillRecord(&recs[i], m, d)
 		out = append(out, &recs[i])
 	}
 	return out
@@ -27,9 +34,8 @@ func (t *MirrorSourceTask) convertRecords(out []*connect.SourceRecord, msgs []*s
 // JsonConverter renders them as Java's worker would. Its source partition and
 // offset ({"offset": n}, the upstream offset of the record itself, given as
 // SourceRecord.IntOffset) locate it upstream.
-func (t *MirrorSourceTask) fillRecord(rec *connect.SourceRecord, m *sarama.ConsumerMessage) {
-	tp := topicPartition{topic: m.Topic, partition: m.Partition}
-	d := t.destination(tp)
+// d is m's partition's destination.
+func (t *MirrorSourceTask) fillRecord(rec *connect.SourceRecord, m *sarama.ConsumerMessage, d *destination) {
 	*rec = connect.SourceRecord{
 		SourcePartition: d.sourcePartition,
 		IntOffsetField:  offsetKeyOffset, // {"offset": <upstream offset>}

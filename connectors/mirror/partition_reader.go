@@ -140,6 +140,9 @@ func (r *partitionReader) forward() error {
 				continue
 			}
 			batch, open := r.collect(m, msgs)
+			if !open {
+				msgs = nil
+			}
 			// The batch belongs to Poll once sent.
 			next := batch[len(batch)-1].Offset + 1
 			select {
@@ -149,14 +152,8 @@ func (r *partitionReader) forward() error {
 					health.progressed(r.tp, time.Now())
 				}
 			case <-r.task.done:
-				if !open {
-					msgs = nil
-				}
 				r.closeAndDrain(msgs, errs)
 				return nil
-			}
-			if !open {
-				msgs = nil
 			}
 		case e, ok := <-errs:
 			if !ok {

@@ -9,11 +9,11 @@
 //     3.6) plus Consumer.Return.Errors and MirrorSourceTask's default fetch
 //     size (mirror.DefaultPartitionFetchBytes), one sarama client and
 //     consumer per task, one partition consumer per partition;
-//   - producer: one async producer per task with Connect's framework
-//     settings as Ferry's runtime sets them (acks=all, one request in
-//     flight, no idempotence, successes returned, 1 MiB max message, at
-//     most runtime.ProducerMaxMessagesPerRequest records per request, 1000
-//     retries with a backoff growing to 1 s).
+//   - producer: one async producer per task with the configuration of
+//     Ferry's task producers (runtime.TaskProducerConfig: acks=all, one
+//     request in flight, no idempotence, successes returned, 1 MiB max
+//     message, at most 8,192 records per request, 1000 retries with a
+//     backoff growing to 1 s), but the record's own partition.
 //
 // Partitions are dealt to -tasks tasks round-robin, as MirrorSourceConnector
 // spreads them. Consumer errors are logged (sarama retries; Ferry's task
@@ -30,7 +30,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/IBM/sarama"
 
@@ -106,27 +105,15 @@ func newClient(servers string) (sarama.Client, error) {
 }
 
 // newProducer is an async producer with the settings of Ferry's source
-// task producers (connect/runtime's taskProducerConfig), except that the
-// partition is always the record's own.
+// task producers (runtime.TaskProducerConfig), except that the partition is
+// always the record's own.
 func newProducer(servers string) (sarama.AsyncProducer, error) {
-	kc, err := kafkaclient.Parse(map[string]string{"bootstrap.servers": servers})
+	kc, err := runtime.TaskProducerConfig(map[string]string{"bootstrap.servers": servers}, "nullpipe")
 	if err != nil {
 		return nil, err
 	}
-	sc := kc.Sarama
-	sc.Producer.RequiredAcks = sarama.WaitForAll
-	sc.Producer.Return.Successes = true
-	sc.Producer.Return.Errors = true
-	sc.Producer.Idempotent = false
-	sc.Net.MaxOpenRequests = 1
-	sc.Producer.Retry.Max = 1000
-	sc.Producer.Retry.BackoffFunc = func(retries, _ int) time.Duration {
-		return min(100*time.Millisecond<<min(retries, 4), time.Second)
-	}
-	sc.Producer.MaxMessageBytes = 1 << 20
-	sc.Producer.Flush.MaxMessages = runtime.ProducerMaxMessagesPerRequest
-	sc.Producer.Partitioner = sarama.NewManualPartitioner
-	return sarama.NewAsyncProducer(kc.Brokers, sc)
+	kc.Sarama.Producer.Partitioner = sarama.NewManualPartitioner
+	return sarama.NewAsyncProducer(kc.Brokers, kc.Sarama)
 }
 
 // startTask starts copying partitions of topic into targetTopic, until the
