@@ -73,6 +73,10 @@
 //     Java's consumer resets and retries with client log lines only. A
 //     record the target refuses fails the task with a trace naming its
 //     source topic, partition and offset (the runtime's producer error).
+//   - A partition's first offset sync is never replaced by a later one
+//     while it waits for one of the ten outstanding-sync slots; the later
+//     one is sent after it. Java replaces it, and checkpoints then cannot
+//     translate offsets below the sync that took its place.
 //   - Validation also rejects values Java accepts but cannot use: a zero
 //     admin.timeout.ms or refresh interval, a negative poll timeout, a
 //     replication.factor CreateTopics cannot carry, patterns Go's regexp

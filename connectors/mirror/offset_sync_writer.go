@@ -40,7 +40,11 @@ type offsetSyncSender interface {
 // order their partitions were queued while fewer than
 // maxOutstandingOffsetSyncs are outstanding; the rest wait for the next
 // record or commit, a newer sync of the same partition replacing an older
-// one.
+// one, except a partition's first sync (Ferry's rule, not Java's): it is
+// never replaced, and a newer sync of its partition waits behind it. In
+// Java a burst of acknowledgements while ten syncs are outstanding can
+// replace the first sync, and a checkpoint then cannot translate any offset
+// below the sync that replaced it.
 type offsetSyncWriter struct {
 	topic        string
 	maxOffsetLag int64
@@ -82,9 +86,9 @@ func (w *offsetSyncWriter) maybeQueue(tp topicPartition, upstream, downstream in
 	r := st.update(upstream, downstream)
 	if r != 0 {
 		w.delayed.remove(tp)
-		w.pending.put(s)
+		w.pending.put(s, r&syncFirst != 0)
 	} else {
-		w.delayed.put(s)
+		w.delayed.put(s, false)
 	}
 	return r
 }
@@ -104,11 +108,10 @@ func (w *offsetSyncWriter) firePending() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for !w.closed && w.outstanding < maxOutstandingOffsetSyncs {
-		s, ok := w.pending.first()
+		s, ok := w.pending.pop()
 		if !ok {
 			return
 		}
-		w.pending.remove(s.tp)
 		if !w.sender.send(s, func(err error) { w.sent(s, err) }) {
 			w.log.Error().Str("topic", s.tp.topic).Int32("partition", s.tp.partition).
 				Int64("upstream_offset", s.upstreamOffset).Int64("downstream_offset", s.downstreamOffset).

@@ -143,8 +143,49 @@ func TestWriterPromoteKeepsLatest(t *testing.T) {
 	w.maybeQueue(tp, 1, 101)
 	w.promoteDelayed()
 	wantSyncs(t, "delayed", w.delayed.list(), nil)
-	// The promoted pair replaced the pending first pair, in its place.
-	wantSyncs(t, "pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 1, 101)})
+	// Ferry's rule: the partition's first pair stays pending (in Java the
+	// promoted pair replaces it); the promoted pair waits behind it.
+	wantSyncs(t, "pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 0, 100)})
+	w.maybeQueue(tp, 2, 102)
+	w.promoteDelayed()
+	w.firePending()
+	wantSyncs(t, "pending after the first was sent", w.pending.list(), nil)
+
+	// Past the first sync, Java's rule: the promoted pair replaces the
+	// pending one, in its place.
+	w.maybeQueue(tp, 10, 110) // gap: pending
+	w.maybeQueue(tp, 11, 111) // delayed
+	w.promoteDelayed()
+	wantSyncs(t, "pending past the first", w.pending.list(), []offsetSync{mkSync("topic", 0, 11, 111)})
+}
+
+func TestWriterFirstSyncNeverReplaced(t *testing.T) {
+	// The flake this rule fixes: ten syncs outstanding, a partition's
+	// first record acknowledged, then a burst of its later records, some
+	// immediate (gap), some delayed, then a commit. Java would send only
+	// the newest pair; Ferry sends the first pair, then the newest.
+	w, f := newTestWriter(t, 100)
+	for p := 1; p <= maxOutstandingOffsetSyncs; p++ {
+		w.record(topicPartition{"other", int32(p)}, 0, 0)
+	}
+	tp := topicPartition{"topic", 0}
+	if r := w.record(tp, 0, 13); r&syncFirst == 0 {
+		t.Fatalf("first record: %v", r)
+	}
+	w.record(tp, 1, 14)
+	w.record(tp, 5, 18) // gap: immediate, waits behind the first
+	w.record(tp, 6, 19) // delayed
+	w.promoteDelayed()
+	wantSyncs(t, "pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 0, 13)})
+	f.ack(0, nil)
+	w.firePending()
+	sent := f.sends()[maxOutstandingOffsetSyncs:]
+	wantSyncs(t, "sent with one free slot", sent, []offsetSync{mkSync("topic", 0, 0, 13)})
+	wantSyncs(t, "pending after", w.pending.list(), []offsetSync{mkSync("topic", 0, 6, 19)})
+	f.ack(1, nil)
+	w.commit()
+	wantSyncs(t, "sent after", f.sends()[maxOutstandingOffsetSyncs:],
+		[]offsetSync{mkSync("topic", 0, 0, 13), mkSync("topic", 0, 6, 19)})
 }
 
 func TestWriterOutstandingLimit(t *testing.T) {
@@ -168,12 +209,13 @@ func TestWriterOutstandingLimit(t *testing.T) {
 	if got := len(f.sends()); got != maxOutstandingOffsetSyncs {
 		t.Errorf("%d sends right after an ack", got)
 	}
-	// A newer sync of a waiting partition replaces it in place.
+	// A newer sync of a waiting partition waits behind its first one
+	// and goes to the end of the queue when the first is sent.
 	w.maybeQueue(topicPartition{"t", int32(maxOutstandingOffsetSyncs)}, 5, 500) // gap
 	w.commit()
-	wantSyncs(t, "sent after the commit", f.sends()[maxOutstandingOffsetSyncs:],
-		[]offsetSync{mkSync("t", int32(maxOutstandingOffsetSyncs), 5, 500)})
-	wantSyncs(t, "still pending", w.pending.list(), waiting[1:])
+	wantSyncs(t, "sent after the commit", f.sends()[maxOutstandingOffsetSyncs:], waiting[:1])
+	wantSyncs(t, "still pending", w.pending.list(),
+		append(append([]offsetSync(nil), waiting[1:]...), mkSync("t", int32(maxOutstandingOffsetSyncs), 5, 500)))
 
 	// A failed send frees its slot too.
 	f.ack(1, errors.New("broker down"))
@@ -312,20 +354,20 @@ func TestSyncQueueOrder(t *testing.T) {
 	// Java's LinkedHashMap: a partition keeps its place when its sync is
 	// replaced, and goes last when removed and put again.
 	var q syncQueue
-	q.put(mkSync("b", 0, 1, 1))
-	q.put(mkSync("a", 0, 1, 1))
-	q.put(mkSync("c", 0, 1, 1))
-	q.put(mkSync("b", 0, 2, 2))
+	q.put(mkSync("b", 0, 1, 1), false)
+	q.put(mkSync("a", 0, 1, 1), false)
+	q.put(mkSync("c", 0, 1, 1), false)
+	q.put(mkSync("b", 0, 2, 2), false)
 	q.remove(topicPartition{"a", 0})
 	q.remove(topicPartition{"x", 0})
-	q.put(mkSync("a", 0, 3, 3))
+	q.put(mkSync("a", 0, 3, 3), false)
 	wantSyncs(t, "queue", q.list(), []offsetSync{mkSync("b", 0, 2, 2), mkSync("c", 0, 1, 1), mkSync("a", 0, 3, 3)})
 	if s, ok := q.first(); !ok || s != mkSync("b", 0, 2, 2) {
 		t.Errorf("first: %v %v", s, ok)
 	}
 	var dst syncQueue
-	dst.put(mkSync("c", 0, 0, 0))
-	dst.put(mkSync("z", 0, 0, 0))
+	dst.put(mkSync("c", 0, 0, 0), false)
+	dst.put(mkSync("z", 0, 0, 0), false)
 	q.moveTo(&dst)
 	wantSyncs(t, "moved", dst.list(), []offsetSync{mkSync("c", 0, 1, 1), mkSync("z", 0, 0, 0), mkSync("b", 0, 2, 2), mkSync("a", 0, 3, 3)})
 	if q.len() != 0 {
@@ -333,5 +375,31 @@ func TestSyncQueueOrder(t *testing.T) {
 	}
 	if _, ok := q.first(); ok {
 		t.Error("first of an empty queue")
+	}
+}
+
+func TestSyncQueuePinned(t *testing.T) {
+	var q syncQueue
+	a, b := topicPartition{"a", 0}, topicPartition{"b", 0}
+	q.put(mkSync("a", 0, 0, 0), true)
+	q.put(mkSync("b", 0, 0, 0), false)
+	q.put(mkSync("a", 0, 1, 1), false)
+	q.put(mkSync("a", 0, 2, 2), true) // newest behind wins; pin ignored behind
+	q.put(mkSync("b", 0, 1, 1), false)
+	wantSyncs(t, "queue", q.list(), []offsetSync{mkSync("a", 0, 0, 0), mkSync("b", 0, 1, 1)})
+
+	var dst syncQueue
+	q.moveTo(&dst)
+	if s, ok := dst.pop(); !ok || s != mkSync("a", 0, 0, 0) {
+		t.Fatalf("pop: %v %v", s, ok)
+	}
+	wantSyncs(t, "after the pinned pop", dst.list(), []offsetSync{mkSync("b", 0, 1, 1), mkSync("a", 0, 2, 2)})
+	// The follower is not pinned: a newer sync replaces it.
+	dst.put(mkSync("a", 0, 3, 3), false)
+	wantSyncs(t, "replaced", dst.list(), []offsetSync{mkSync("b", 0, 1, 1), mkSync("a", 0, 3, 3)})
+	dst.remove(b)
+	dst.remove(a)
+	if _, ok := dst.pop(); ok || dst.len() != 0 {
+		t.Errorf("queue not empty: %v", dst.list())
 	}
 }
