@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferrykafka/ferry/connect"
 	"github.com/ferrykafka/ferry/connect/converters"
+	"github.com/ferrykafka/ferry/connect/producer"
 )
 
 // recordConverter turns SourceRecords into producer messages with the
@@ -57,8 +58,8 @@ func newRecordConverter(cfg Config, s ConnectorSettings, connProps map[string]st
 	return &recordConverter{key: key, value: value, header: header}, nil
 }
 
-func (c *recordConverter) toProducerMessage(rec *connect.SourceRecord) (*sarama.ProducerMessage, error) {
-	msg := new(sarama.ProducerMessage)
+func (c *recordConverter) toProducerMessage(rec *connect.SourceRecord) (*producer.Record, error) {
+	msg := new(producer.Record)
 	if err := c.fill(msg, rec); err != nil {
 		return nil, err
 	}
@@ -67,28 +68,24 @@ func (c *recordConverter) toProducerMessage(rec *connect.SourceRecord) (*sarama.
 
 // fill sets the topic, partition, timestamp, key, value and headers of an
 // empty msg from rec.
-func (c *recordConverter) fill(msg *sarama.ProducerMessage, rec *connect.SourceRecord) error {
+func (c *recordConverter) fill(msg *producer.Record, rec *connect.SourceRecord) error {
 	if rec.Topic == "" {
 		return fmt.Errorf("record has no topic")
 	}
 	msg.Topic, msg.Timestamp = rec.Topic, rec.Timestamp
 	if rec.Partition != nil {
-		msg.Partition = *rec.Partition
+		msg.Partition, msg.Explicit = *rec.Partition, true
 	}
 	k, err := c.key.FromConnectData(rec.Topic, rec.KeySchema, rec.Key)
 	if err != nil {
 		return fmt.Errorf("convert key: %w", err)
 	}
-	if k != nil {
-		msg.Key = sarama.ByteEncoder(k)
-	}
+	msg.Key = k
 	v, err := c.value.FromConnectData(rec.Topic, rec.ValueSchema, rec.Value)
 	if err != nil {
 		return fmt.Errorf("convert value: %w", err)
 	}
-	if v != nil {
-		msg.Value = sarama.ByteEncoder(v)
-	}
+	msg.Value = v
 	if len(rec.Headers) > 0 {
 		msg.Headers = make([]sarama.RecordHeader, 0, len(rec.Headers))
 		for _, h := range rec.Headers {

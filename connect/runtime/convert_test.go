@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/IBM/sarama"
-
 	"github.com/ferrykafka/ferry/connect"
 	"github.com/ferrykafka/ferry/connect/converters"
 )
@@ -30,14 +28,10 @@ func mustSettings(t *testing.T, props map[string]string) ConnectorSettings {
 	return s
 }
 
-func encode(t *testing.T, e sarama.Encoder) string {
+func encode(t *testing.T, b []byte) string {
 	t.Helper()
-	if e == nil {
-		t.Fatal("nil encoder")
-	}
-	b, err := e.Encode()
-	if err != nil {
-		t.Fatal(err)
+	if b == nil {
+		t.Fatal("null bytes")
 	}
 	return string(b)
 }
@@ -207,8 +201,8 @@ func TestToProducerMessage(t *testing.T) {
 			t.Errorf("header %d = %s=%q, want %s=%q (in order, duplicates kept)", i, h.Key, h.Value, w.key, w.value)
 		}
 	}
-	if msg.Metadata != nil {
-		t.Errorf("metadata = %v; the task sets it", msg.Metadata)
+	if msg.Meta != nil || !msg.Explicit {
+		t.Errorf("meta = %v, explicit = %v; the task sets Meta, the record named its partition", msg.Meta, msg.Explicit)
 	}
 }
 
@@ -219,10 +213,10 @@ func TestToProducerMessageNullsAndDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if msg.Key != nil || msg.Value != nil {
-		t.Errorf("null key/value became %v/%v; want nil encoders (a tombstone)", msg.Key, msg.Value)
+		t.Errorf("null key/value became %v/%v; want nil (a tombstone)", msg.Key, msg.Value)
 	}
-	if msg.Partition != 0 || !msg.Timestamp.IsZero() || msg.Headers != nil {
-		t.Errorf("partition=%d timestamp=%v headers=%v; want zero values (partitioner and producer decide)", msg.Partition, msg.Timestamp, msg.Headers)
+	if msg.Partition != 0 || msg.Explicit || !msg.Timestamp.IsZero() || msg.Headers != nil {
+		t.Errorf("partition=%d explicit=%v timestamp=%v headers=%v; want zero values (partitioner and producer decide)", msg.Partition, msg.Explicit, msg.Timestamp, msg.Headers)
 	}
 }
 

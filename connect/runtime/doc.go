@@ -11,13 +11,14 @@
 // Goroutines (all owned, all stopped by Stop):
 //   - one per connector instance: applies target-state transitions
 //     (start, pause/stop, resume) in order;
-//   - per source task: the poll loop, the producer-acknowledgement loop,
-//     the producer-error loop, and the offset-commit ticker.
+//   - per source task: the poll loop, the producer-result loop, and the
+//     offset-commit ticker (the task's connect/producer has its own).
 //
 // The hot path works a Poll batch at a time (worker_task_send.go): one
 // lock to track the batch's records, one allocation per record in flight
-// (producer message, tracking entry and CommitRecord metadata together),
-// acknowledgements taken in batches; offsets-topic keys are cached per
+// (producer record, tracking entry and CommitRecord metadata together),
+// handed to connect/producer a batch at a time and acknowledged a
+// partition batch at a time (decision 0011); offsets-topic keys are cached per
 // source partition (partition_keys.go) and integer offsets
 // (SourceRecord.IntOffsetField) become maps only when committed
 // (docs/decisions/0010-source-task-hot-path.md).

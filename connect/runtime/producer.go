@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"github.com/rs/zerolog"
 
 	"github.com/ferrykafka/ferry/connect/kafkaclient"
+	"github.com/ferrykafka/ferry/connect/producer"
 )
 
 // producerRetries bounds sarama's retries of one produce request.
@@ -37,22 +39,28 @@ func producerProps(worker map[string]string, connector map[string]string) map[st
 	return out
 }
 
-// newTaskProducer builds the async producer of one source task with Connect's
-// framework defaults: acks=all, one request in flight (so retries never
-// reorder records), no idempotence, and long retries: Java retries until
-// delivery.timeout.ms (Integer.MAX_VALUE); sarama keeps per-partition state
-// for every retry, so Ferry retries producerRetries times with a backoff
-// capped at one second (about 17 minutes) before the task fails.
-func newTaskProducer(props map[string]string, clientID string) (sarama.AsyncProducer, error) {
+// newTaskProducer builds the producer of one source task (connect/producer)
+// with Connect's framework defaults: acks=all, one request in flight per
+// broker and one batch per partition (so retries never reorder records), no
+// idempotence, and long retries: Java retries until delivery.timeout.ms
+// (Integer.MAX_VALUE); Ferry retries a batch producerRetries times with a
+// backoff capped at one second (about 17 minutes) before the task fails.
+func newTaskProducer(props map[string]string, clientID string, log zerolog.Logger) (*producer.Producer, error) {
 	kc, err := TaskProducerConfig(props, clientID)
 	if err != nil {
 		return nil, err
 	}
-	p, err := sarama.NewAsyncProducer(kc.Brokers, kc.Sarama)
+	bufferMemory := 0
+	if v, ok := props["buffer.memory"]; ok {
+		if bufferMemory, err = parsePositiveInt(v); err != nil {
+			return nil, fmt.Errorf("invalid value %s for configuration buffer.memory: %w", v, err)
+		}
+	}
+	client, err := sarama.NewClient(kc.Brokers, kc.Sarama)
 	if err != nil {
 		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(kc.Brokers, ","), err)
 	}
-	return p, nil
+	return producer.New(client, producer.Options{BufferMemory: bufferMemory, Log: log}), nil
 }
 
 // TaskProducerConfig is the client configuration newTaskProducer uses

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+
+	"github.com/ferrykafka/ferry/test/testkit"
 )
 
 func TestProducerPropsMergesOverrides(t *testing.T) {
@@ -141,11 +143,12 @@ func TestNewTaskProducerRejectsBadConfig(t *testing.T) {
 		{map[string]string{"bootstrap.servers": "127.0.0.1:1", "compression.type": "brotli"}, "invalid value brotli for configuration compression.type"},
 		{map[string]string{}, `missing required configuration "bootstrap.servers"`},
 		{map[string]string{"bootstrap.servers": "127.0.0.1:1", "request.timeout.ms": "soon"}, "invalid value soon for configuration request.timeout.ms"},
+		{map[string]string{"bootstrap.servers": "127.0.0.1:1", "buffer.memory": "lots"}, "invalid value lots for configuration buffer.memory"},
 	}
 	for _, tc := range cases {
-		p, err := newTaskProducer(tc.props, "connector-producer-c-0")
+		p, err := newTaskProducer(tc.props, "connector-producer-c-0", testkit.Logger(t))
 		if err == nil {
-			_ = p.Close()
+			p.Close()
 			t.Errorf("%v accepted", tc.props)
 			continue
 		}

@@ -11,10 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/IBM/sarama"
 	"github.com/rs/zerolog"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/producer"
 	"github.com/ferrykafka/ferry/storage"
 )
 
@@ -40,14 +40,15 @@ type workerTask struct {
 	problemMu sync.Mutex
 	problem   string
 
-	producer  sarama.AsyncProducer
+	producer  *producer.Producer
 	submitted *submittedRecords
 	// partKeys caches the offsets-topic keys of the source partitions
 	// (sendBatch, on the poll goroutine).
 	partKeys *partitionKeys
-	// batch and subs are sendBatch's scratch lists (poll goroutine).
+	// batch, subs and recs are sendBatch's scratch lists (poll goroutine).
 	batch []*inflight
 	subs  []*submittedRecord
+	recs  []*producer.Record
 	// ackMu serialises the acknowledgement and error loops' calls into the
 	// task (CommitRecord), as Java's single producer callback thread does.
 	ackMu sync.Mutex
@@ -185,21 +186,17 @@ func (t *workerTask) run() {
 
 // execute runs the task to completion; a non-nil error means FAILED.
 func (t *workerTask) execute(ctx context.Context) (err error) {
-	producer, err := newTaskProducer(producerProps(t.w.cfg.ProducerProps, t.connProps),
-		fmt.Sprintf("%sconnector-producer-%s-%d", t.w.cfg.ClientIDPrefix, t.id.Connector, t.id.Task))
+	prod, err := newTaskProducer(producerProps(t.w.cfg.ProducerProps, t.connProps),
+		fmt.Sprintf("%sconnector-producer-%s-%d", t.w.cfg.ClientIDPrefix, t.id.Connector, t.id.Task), t.log)
 	if err != nil {
 		return fmt.Errorf("task %s could not create its producer: %w", t.id, err)
 	}
-	t.producer = producer
+	t.producer = prod
 	var acks sync.WaitGroup
-	acks.Add(2)
+	acks.Add(1)
 	go func() {
 		defer acks.Done()
 		t.ackLoop()
-	}()
-	go func() {
-		defer acks.Done()
-		t.errorLoop()
 	}()
 	started := false
 	defer func() {
@@ -215,7 +212,7 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 			t.log.Error().Err(serr).Msg("task stop failed")
 		}
 		done()
-		producer.AsyncClose()
+		prod.Close()
 		acks.Wait()
 	}()
 

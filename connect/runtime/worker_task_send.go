@@ -8,26 +8,20 @@ import (
 	"github.com/IBM/sarama"
 
 	"github.com/ferrykafka/ferry/connect"
+	"github.com/ferrykafka/ferry/connect/producer"
 	"github.com/ferrykafka/ferry/storage"
 )
 
-// ackBatchMax bounds how many acknowledgements the ack loop takes before it
-// updates the submitted records (under one lock).
-const ackBatchMax = 256
-
 // inflight is one record between Poll and its acknowledgement: the
-// producer message, its submitted-record entry and the metadata handed to
-// CommitRecord live in one allocation, and the message's Metadata points
-// back at it.
+// producer record, its submitted-record entry and the metadata handed to
+// CommitRecord live in one allocation, and the record's Meta points back
+// at it.
 type inflight struct {
-	msg      sarama.ProducerMessage
-	sub      submittedRecord
-	meta     connect.RecordMetadata
-	rec      *connect.SourceRecord
-	explicit bool
+	msg  producer.Record
+	sub  submittedRecord
+	meta connect.RecordMetadata
+	rec  *connect.SourceRecord
 }
-
-func (f *inflight) PartitionIsExplicit() bool { return f.explicit }
 
 // sendBatch converts one Poll's records and hands them to the producer, in
 // order; it blocks while the producer's input is full (back-pressure)
@@ -61,7 +55,7 @@ func (t *workerTask) sendBatch(ctx context.Context, records []*connect.SourceRec
 // prepare converts rec and checks its source partition and offset; nil
 // (and no error) when the record is skipped.
 func (t *workerTask) prepare(ctx context.Context, rec *connect.SourceRecord) (*inflight, error) {
-	f := &inflight{rec: rec, explicit: rec.Partition != nil}
+	f := &inflight{rec: rec}
 	if err := t.conv.fill(&f.msg, rec); err != nil {
 		if t.settings.ToleranceAll {
 			t.logSkipped(rec, err)
@@ -82,7 +76,7 @@ func (t *workerTask) prepare(ctx context.Context, rec *connect.SourceRecord) (*i
 		return nil, fmt.Errorf("task %s produced an invalid source offset: %w", t.id, err)
 	}
 	f.sub = submittedRecord{key: key, partition: rec.SourcePartition, offset: offsetOf(rec)}
-	f.msg.Metadata = f
+	f.msg.Meta = f
 	return f, nil
 }
 
@@ -101,20 +95,31 @@ func (t *workerTask) handOver(ctx context.Context, batch []*inflight) error {
 	t.submitted.add(subs...)
 	clear(subs)
 	t.subs = subs[:0]
-	in := t.producer.Input()
-	for i, f := range batch {
-		select {
-		case in <- &f.msg:
-			continue
-		default:
+	recs := t.recs[:0]
+	for _, f := range batch {
+		recs = append(recs, &f.msg)
+	}
+	defer func() {
+		clear(recs)
+		t.recs = recs[:0]
+	}()
+	sent := 0
+	for sent < len(recs) {
+		n, err := t.producer.Send(recs[sent:])
+		if err != nil {
+			t.dropUnsent(batch[sent:])
+			return err
+		}
+		if sent += n; sent == len(recs) {
+			break
 		}
 		select {
-		case in <- &f.msg:
+		case <-t.producer.Space():
 		case err := <-t.failErr:
-			t.dropUnsent(batch[i:])
+			t.dropUnsent(batch[sent:])
 			return err
 		case <-ctx.Done():
-			t.dropUnsent(batch[i:])
+			t.dropUnsent(batch[sent:])
 			return nil
 		}
 	}
@@ -129,61 +134,50 @@ func (t *workerTask) dropUnsent(batch []*inflight) {
 	}
 }
 
-// ackLoop takes the producer's acknowledgements until the producer is
-// closed: each record goes to the task's CommitRecord, then its offset
-// becomes committable. It takes whatever acknowledgements are waiting as
-// one batch.
+// ackLoop takes the producer's results until the producer is closed. A
+// result is a run of one partition's records: written, each goes to the
+// task's CommitRecord and its offset becomes committable (one lock for the
+// run); failed, each is skipped (errors.tolerance=all) or the task fails,
+// naming the first.
 func (t *workerTask) ackLoop() {
-	successes := t.producer.Successes()
 	topics := newTopicTracker(t)
-	subs := make([]*submittedRecord, 0, ackBatchMax)
-	for m := range successes {
+	var subs []*submittedRecord
+	for res := range t.producer.Results() {
+		if res.Err != nil {
+			t.failed(res)
+			continue
+		}
 		t.ackMu.Lock()
-		subs = append(subs, t.acknowledged(m, topics))
-	more:
-		for len(subs) < ackBatchMax {
-			select {
-			case m, ok := <-successes:
-				if !ok {
-					break more
-				}
-				subs = append(subs, t.acknowledged(m, topics))
-			default:
-				break more
-			}
+		for _, r := range res.Records {
+			f := r.Meta.(*inflight)
+			f.meta = connect.RecordMetadata{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Timestamp: r.Timestamp}
+			t.commitRecord(context.Background(), f.rec, &f.meta)
+			subs = append(subs, &f.sub)
 		}
 		t.ackMu.Unlock()
+		if len(res.Records) > 0 {
+			topics.sent(res.Records[0].Topic)
+		}
 		t.submitted.ackAll(subs)
 		clear(subs)
 		subs = subs[:0]
 	}
 }
 
-// acknowledged hands one acknowledged record to the task (ackMu held) and
-// returns its submitted-record entry.
-func (t *workerTask) acknowledged(m *sarama.ProducerMessage, topics *topicTracker) *submittedRecord {
-	f := m.Metadata.(*inflight)
-	f.meta = connect.RecordMetadata{Topic: m.Topic, Partition: m.Partition, Offset: m.Offset, Timestamp: m.Timestamp}
-	t.commitRecord(context.Background(), f.rec, &f.meta)
-	topics.sent(m.Topic)
-	return &f.sub
-}
-
-// errorLoop takes the producer's failures until the producer is closed:
-// with errors.tolerance=all the record is skipped, otherwise the task
-// fails, naming the record.
-func (t *workerTask) errorLoop() {
-	for pe := range t.producer.Errors() {
-		f := pe.Msg.Metadata.(*inflight)
-		if t.settings.ToleranceAll {
-			t.logSkipped(f.rec, pe.Err)
-			t.ackMu.Lock()
-			t.commitRecord(context.Background(), f.rec, nil)
-			t.ackMu.Unlock()
-			t.submitted.ack(&f.sub)
-			continue
+// failed handles records the producer gave up on: with
+// errors.tolerance=all each is skipped, otherwise the task fails.
+func (t *workerTask) failed(res *producer.Result) {
+	for _, r := range res.Records {
+		f := r.Meta.(*inflight)
+		if !t.settings.ToleranceAll {
+			t.fail(t.sendFailure(f, res.Err))
+			return
 		}
-		t.fail(t.sendFailure(f, pe))
+		t.logSkipped(f.rec, res.Err)
+		t.ackMu.Lock()
+		t.commitRecord(context.Background(), f.rec, nil)
+		t.ackMu.Unlock()
+		t.submitted.ack(&f.sub)
 	}
 }
 
@@ -191,20 +185,20 @@ func (t *workerTask) errorLoop() {
 // failure. The trace names the record: where it went and where it came
 // from (for MirrorSourceTask: the source topic, partition and offset), so
 // a record the target refuses (too large, say) can be found.
-func (t *workerTask) sendFailure(f *inflight, pe *sarama.ProducerError) error {
+func (t *workerTask) sendFailure(f *inflight, sendErr error) error {
 	srcPart, srcOff := formatSourceMap(f.rec.SourcePartition), formatSourceMap(f.rec.Offset())
-	t.log.Error().Err(pe.Err).Str("topic", pe.Msg.Topic).Int32("partition", pe.Msg.Partition).
+	t.log.Error().Err(sendErr).Str("topic", f.msg.Topic).Int32("partition", f.msg.Partition).
 		Str("source_partition", srcPart).Str("source_offset", srcOff).Msg("failed to send record")
 	// The Kafka partition is certain only when the record named it:
 	// otherwise the producer may have failed before choosing one.
-	dest := pe.Msg.Topic
-	if f.explicit {
-		dest = fmt.Sprintf("%s partition %d", pe.Msg.Topic, pe.Msg.Partition)
+	dest := f.msg.Topic
+	if f.msg.Explicit {
+		dest = fmt.Sprintf("%s partition %d", f.msg.Topic, f.msg.Partition)
 	}
 	size := ""
-	if errors.Is(pe.Err, sarama.ErrMessageSizeTooLarge) {
-		size = fmt.Sprintf(", %d bytes", pe.Msg.ByteSize(2))
+	if errors.Is(sendErr, sarama.ErrMessageSizeTooLarge) {
+		size = fmt.Sprintf(", %d bytes", f.msg.ByteSize())
 	}
 	return fmt.Errorf("task %s failed to send a record to topic %s (source partition %s, source offset %s%s): %w",
-		t.id, dest, srcPart, srcOff, size, pe.Err)
+		t.id, dest, srcPart, srcOff, size, sendErr)
 }

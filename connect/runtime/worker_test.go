@@ -182,7 +182,7 @@ func TestTaskProducerOverrideApplies(t *testing.T) {
 	// can have set it.
 	e.startTask(e.w, id, connProps("c", pRecords, "1", "producer.override.max.request.size", "10"), storage.TargetStarted)
 	st := e.statuses.waitState(t, id, storage.StateFailed)
-	if want := "task c-0 failed to send a record to topic out (source partition {task=0}, source offset {seq=0}): "; !strings.HasPrefix(st.Trace, want) || !strings.Contains(st.Trace, "Producer.MaxMessageBytes") || !strings.Contains(st.Trace, "> 10)") {
+	if want := "task c-0 failed to send a record to topic out (source partition {task=0}, source offset {seq=0}): "; !strings.HasPrefix(st.Trace, want) || !strings.Contains(st.Trace, "more than max.request.size (10)") {
 		t.Errorf("trace = %q", st.Trace)
 	}
 }

@@ -55,8 +55,13 @@ type offsetSyncWriter struct {
 	// sender never blocks and calls back on its own goroutine, so a sync
 	// of a partition is always sent before a later one of the same
 	// partition, even when a record ack and a commit fire at once.
-	mu          sync.Mutex
-	states      map[topicPartition]*partitionSyncState
+	mu     sync.Mutex
+	states map[topicPartition]*partitionSyncState
+	// lastTP and lastState: the partition of the previous record, which
+	// the next one usually shares (acknowledgements come a partition
+	// batch at a time).
+	lastTP      topicPartition
+	lastState   *partitionSyncState
 	delayed     syncQueue
 	pending     syncQueue
 	outstanding int
@@ -74,13 +79,29 @@ func newOffsetSyncWriter(topic string, maxOffsetLag int64, sender offsetSyncSend
 func (w *offsetSyncWriter) maybeQueue(tp topicPartition, upstream, downstream int64) syncReason {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	return w.maybeQueueLocked(tp, upstream, downstream)
+}
+
+// queueAndFire is maybeQueue then firePending under one lock: what
+// CommitRecord does for every record.
+func (w *offsetSyncWriter) queueAndFire(tp topicPartition, upstream, downstream int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.maybeQueueLocked(tp, upstream, downstream)
+	w.firePendingLocked()
+}
+
+func (w *offsetSyncWriter) maybeQueueLocked(tp topicPartition, upstream, downstream int64) syncReason {
 	if w.closed {
 		return 0
 	}
-	st := w.states[tp]
-	if st == nil {
-		st = newPartitionSyncState(w.maxOffsetLag)
-		w.states[tp] = st
+	st := w.lastState
+	if st == nil || w.lastTP != tp {
+		if st = w.states[tp]; st == nil {
+			st = newPartitionSyncState(w.maxOffsetLag)
+			w.states[tp] = st
+		}
+		w.lastTP, w.lastState = tp, st
 	}
 	s := offsetSync{tp: tp, upstreamOffset: upstream, downstreamOffset: downstream}
 	r := st.update(upstream, downstream)
@@ -107,6 +128,10 @@ func (w *offsetSyncWriter) promoteDelayed() {
 func (w *offsetSyncWriter) firePending() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.firePendingLocked()
+}
+
+func (w *offsetSyncWriter) firePendingLocked() {
 	for !w.closed && w.outstanding < maxOutstandingOffsetSyncs {
 		s, ok := w.pending.pop()
 		if !ok {
@@ -172,8 +197,7 @@ func (t *MirrorSourceTask) queueOffsetSync(rec *connect.SourceRecord, meta *conn
 		t.log.Error().Err(err).Str("topic", rec.Topic).Msg("cannot sync the offsets of a record")
 		return
 	}
-	t.offsetSyncs.maybeQueue(tp, upstream, meta.Offset)
-	t.offsetSyncs.firePending()
+	t.offsetSyncs.queueAndFire(tp, upstream, meta.Offset)
 }
 
 // unwrapSourcePosition reads the upstream partition and offset back from a
