@@ -73,10 +73,13 @@
 //     Java's consumer resets and retries with client log lines only. A
 //     record the target refuses fails the task with a trace naming its
 //     source topic, partition and offset (the runtime's producer error).
-//   - A partition's first offset sync is never replaced by a later one
-//     while it waits for one of the ten outstanding-sync slots; the later
-//     one is sent after it. Java replaces it, and checkpoints then cannot
-//     translate offsets below the sync that took its place.
+//   - Offset syncs waiting for one of the ten outstanding-sync slots are
+//     all kept and sent in order, up to 1024 per task (past that, Java's
+//     rule: a partition's newest waiting sync is replaced, though never its
+//     first). Java keeps one per partition, so after a burst of
+//     acknowledgements an offset inside the burst translates from the sync
+//     before it, and a partition whose first sync was replaced cannot
+//     translate offsets below the replacing one.
 //   - Validation also rejects values Java accepts but cannot use: a zero
 //     admin.timeout.ms or refresh interval, a negative poll timeout, a
 //     replication.factor CreateTopics cannot carry, patterns Go's regexp

@@ -33,18 +33,15 @@ type offsetSyncSender interface {
 // the syncs waiting to be sent.
 //
 // Each partition has a partitionSyncState. A record whose pair must be
-// synced now (first record, lag, gap, downstream backwards) becomes the
-// partition's pending sync and replaces its delayed one; any other record
+// synced now (first record, lag, gap, downstream backwards) is queued to be
+// sent and replaces the partition's delayed one; any other record
 // becomes the partition's delayed sync. Commit promotes every delayed sync
-// to pending, so quiet partitions converge. Pending syncs are sent in the
-// order their partitions were queued while fewer than
-// maxOutstandingOffsetSyncs are outstanding; the rest wait for the next
-// record or commit, a newer sync of the same partition replacing an older
-// one, except a partition's first sync (Ferry's rule, not Java's): it is
-// never replaced, and a newer sync of its partition waits behind it. In
-// Java a burst of acknowledgements while ten syncs are outstanding can
-// replace the first sync, and a checkpoint then cannot translate any offset
-// below the sync that replaced it.
+// to pending, so quiet partitions converge. Pending syncs are sent oldest
+// first while fewer than maxOutstandingOffsetSyncs are outstanding; the
+// rest wait for the next record or commit. Unlike Java, which keeps one
+// pending sync per partition, every pending sync waits its turn (up to
+// maxPendingOffsetSyncs, see pendingSyncs), so a burst of acknowledgements
+// while the slots are taken loses none of the syncs checkpoints need.
 type offsetSyncWriter struct {
 	topic        string
 	maxOffsetLag int64
@@ -63,7 +60,7 @@ type offsetSyncWriter struct {
 	lastTP      topicPartition
 	lastState   *partitionSyncState
 	delayed     syncQueue
-	pending     syncQueue
+	pending     pendingSyncs
 	outstanding int
 	closed      bool
 }
@@ -109,7 +106,7 @@ func (w *offsetSyncWriter) maybeQueueLocked(tp topicPartition, upstream, downstr
 		w.delayed.remove(tp)
 		w.pending.put(s, r&syncFirst != 0)
 	} else {
-		w.delayed.put(s, false)
+		w.delayed.put(s)
 	}
 	return r
 }

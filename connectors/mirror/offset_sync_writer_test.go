@@ -135,36 +135,28 @@ func TestWriterSendsImmediateSyncsAndPromotesDelayedOnCommit(t *testing.T) {
 	wantSyncs(t, "the immediate sync replaced the delayed one", w.delayed.list(), nil)
 }
 
-func TestWriterPromoteKeepsLatest(t *testing.T) {
-	// Java's testPromoteDelayedOffsetSyncs.
-	w, _ := newTestWriter(t, 50)
+func TestWriterPromoteAppends(t *testing.T) {
+	// Java's testPromoteDelayedOffsetSyncs, with Ferry's rule: the
+	// promoted pair follows the pending one instead of replacing it.
+	w, f := newTestWriter(t, 50)
 	tp := topicPartition{"topic", 0}
 	w.maybeQueue(tp, 0, 100)
 	w.maybeQueue(tp, 1, 101)
 	w.promoteDelayed()
 	wantSyncs(t, "delayed", w.delayed.list(), nil)
-	// Ferry's rule: the partition's first pair stays pending (in Java the
-	// promoted pair replaces it); the promoted pair waits behind it.
-	wantSyncs(t, "pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 0, 100)})
-	w.maybeQueue(tp, 2, 102)
-	w.promoteDelayed()
+	wantSyncs(t, "pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 0, 100), mkSync("topic", 0, 1, 101)})
 	w.firePending()
-	wantSyncs(t, "pending after the first was sent", w.pending.list(), nil)
-
-	// Past the first sync, Java's rule: the promoted pair replaces the
-	// pending one, in its place.
-	w.maybeQueue(tp, 10, 110) // gap: pending
-	w.maybeQueue(tp, 11, 111) // delayed
-	w.promoteDelayed()
-	wantSyncs(t, "pending past the first", w.pending.list(), []offsetSync{mkSync("topic", 0, 11, 111)})
+	wantSyncs(t, "sent", f.sends(), []offsetSync{mkSync("topic", 0, 0, 100), mkSync("topic", 0, 1, 101)})
+	wantSyncs(t, "pending after firing", w.pending.list(), nil)
 }
 
-func TestWriterFirstSyncNeverReplaced(t *testing.T) {
-	// The flake this rule fixes: ten syncs outstanding, a partition's
-	// first record acknowledged, then a burst of its later records, some
-	// immediate (gap), some delayed, then a commit. Java would send only
-	// the newest pair; Ferry sends the first pair, then the newest.
-	w, f := newTestWriter(t, 100)
+func TestWriterBurstKeepsEverySync(t *testing.T) {
+	// The failover flake this rule fixes: ten syncs outstanding, then a
+	// burst of one partition's acknowledgements with a lag sync every few
+	// records, then a commit. Java would send only the newest pair, and
+	// an offset inside the burst would translate from before it; Ferry
+	// sends every lag sync, then the promoted one, in order.
+	w, f := newTestWriter(t, 3)
 	for p := 1; p <= maxOutstandingOffsetSyncs; p++ {
 		w.record(topicPartition{"other", int32(p)}, 0, 0)
 	}
@@ -172,20 +164,52 @@ func TestWriterFirstSyncNeverReplaced(t *testing.T) {
 	if r := w.record(tp, 0, 13); r&syncFirst == 0 {
 		t.Fatalf("first record: %v", r)
 	}
-	w.record(tp, 1, 14)
-	w.record(tp, 5, 18) // gap: immediate, waits behind the first
-	w.record(tp, 6, 19) // delayed
+	var want []offsetSync
+	want = append(want, mkSync("topic", 0, 0, 13))
+	for up := int64(1); up <= 10; up++ {
+		if r := w.record(tp, up, 13+up); r&syncLag != 0 {
+			want = append(want, mkSync("topic", 0, up, 13+up))
+		}
+	}
+	if len(want) != 3 { // 0, 4 and 8 (a lag of 3 past 0+1 and 4+1)
+		t.Fatalf("lag syncs %v", want)
+	}
 	w.promoteDelayed()
-	wantSyncs(t, "pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 0, 13)})
-	f.ack(0, nil)
+	want = append(want, mkSync("topic", 0, 10, 23))
+	wantSyncs(t, "pending", w.pending.list(), want)
+	for i := 0; i < len(want); i++ {
+		f.ack(i, nil)
+	}
 	w.firePending()
-	sent := f.sends()[maxOutstandingOffsetSyncs:]
-	wantSyncs(t, "sent with one free slot", sent, []offsetSync{mkSync("topic", 0, 0, 13)})
-	wantSyncs(t, "pending after", w.pending.list(), []offsetSync{mkSync("topic", 0, 6, 19)})
-	f.ack(1, nil)
-	w.commit()
-	wantSyncs(t, "sent after", f.sends()[maxOutstandingOffsetSyncs:],
-		[]offsetSync{mkSync("topic", 0, 0, 13), mkSync("topic", 0, 6, 19)})
+	wantSyncs(t, "sent", f.sends()[maxOutstandingOffsetSyncs:], want)
+}
+
+func TestWriterPendingLimit(t *testing.T) {
+	// Past maxPendingOffsetSyncs waiting, a partition's newest waiting
+	// sync is replaced (Java's rule), but never its first one.
+	w, f := newTestWriter(t, 1)
+	for p := 1; p <= maxOutstandingOffsetSyncs; p++ {
+		w.record(topicPartition{"other", int32(p)}, 0, 0)
+	}
+	a, b := topicPartition{"a", 0}, topicPartition{"b", 0}
+	w.record(b, 0, 0)
+	for up := int64(0); w.pending.len() < maxPendingOffsetSyncs; up++ {
+		w.record(a, up, 2*up) // every pair after the first lags
+	}
+	w.record(b, 5, 5) // gap, appended behind b's pinned first sync
+	w.record(b, 7, 7) // replaces 5 -> 5
+	w.record(a, 5000, 10000)
+	got := w.pending.list()
+	if len(got) != maxPendingOffsetSyncs+1 {
+		t.Fatalf("%d pending; want %d", len(got), maxPendingOffsetSyncs+1)
+	}
+	wantSyncs(t, "head", got[:2], []offsetSync{mkSync("b", 0, 0, 0), mkSync("a", 0, 0, 0)})
+	wantSyncs(t, "tail", got[len(got)-2:], []offsetSync{mkSync("a", 0, 5000, 10000), mkSync("b", 0, 7, 7)})
+	for i := 0; i < maxOutstandingOffsetSyncs; i++ {
+		f.ack(i, nil)
+	}
+	w.firePending()
+	wantSyncs(t, "sent", f.sends()[maxOutstandingOffsetSyncs:], got[:maxOutstandingOffsetSyncs])
 }
 
 func TestWriterOutstandingLimit(t *testing.T) {
@@ -209,8 +233,8 @@ func TestWriterOutstandingLimit(t *testing.T) {
 	if got := len(f.sends()); got != maxOutstandingOffsetSyncs {
 		t.Errorf("%d sends right after an ack", got)
 	}
-	// A newer sync of a waiting partition waits behind its first one
-	// and goes to the end of the queue when the first is sent.
+	// A newer sync of a waiting partition goes to the end of the queue,
+	// behind its first one.
 	w.maybeQueue(topicPartition{"t", int32(maxOutstandingOffsetSyncs)}, 5, 500) // gap
 	w.commit()
 	wantSyncs(t, "sent after the commit", f.sends()[maxOutstandingOffsetSyncs:], waiting[:1])
@@ -225,8 +249,9 @@ func TestWriterOutstandingLimit(t *testing.T) {
 
 func TestWriterOneOutstanding(t *testing.T) {
 	// Java's testFirePendingOffsetSyncs (a semaphore of 1 there; here the
-	// limit is filled by other partitions): a sync waits while the limit
-	// is reached, and the newest one of its partition is sent later.
+	// limit is filled by other partitions): syncs wait while the limit is
+	// reached and are sent later, one per freed slot; unlike Java, the
+	// pending one is not replaced by the promoted one.
 	w, f := newTestWriter(t, 1)
 	for p := 1; p < maxOutstandingOffsetSyncs; p++ {
 		w.record(topicPartition{"other", int32(p)}, 0, 0)
@@ -249,7 +274,11 @@ func TestWriterOneOutstanding(t *testing.T) {
 	wantSyncs(t, "delayed", w.delayed.list(), []offsetSync{mkSync("topic", 0, 3, 103)})
 	f.ack(maxOutstandingOffsetSyncs-1, nil)
 	w.commit()
-	wantSyncs(t, "sent", f.sends()[maxOutstandingOffsetSyncs:], []offsetSync{mkSync("topic", 0, 3, 103)})
+	wantSyncs(t, "sent", f.sends()[maxOutstandingOffsetSyncs:], []offsetSync{mkSync("topic", 0, 2, 102)})
+	wantSyncs(t, "still pending", w.pending.list(), []offsetSync{mkSync("topic", 0, 3, 103)})
+	f.ack(maxOutstandingOffsetSyncs, nil)
+	w.firePending()
+	wantSyncs(t, "sent later", f.sends()[maxOutstandingOffsetSyncs:], []offsetSync{mkSync("topic", 0, 2, 102), mkSync("topic", 0, 3, 103)})
 }
 
 func TestWriterRefusedSendFreesNoSlot(t *testing.T) {
@@ -354,52 +383,66 @@ func TestSyncQueueOrder(t *testing.T) {
 	// Java's LinkedHashMap: a partition keeps its place when its sync is
 	// replaced, and goes last when removed and put again.
 	var q syncQueue
-	q.put(mkSync("b", 0, 1, 1), false)
-	q.put(mkSync("a", 0, 1, 1), false)
-	q.put(mkSync("c", 0, 1, 1), false)
-	q.put(mkSync("b", 0, 2, 2), false)
+	q.put(mkSync("b", 0, 1, 1))
+	q.put(mkSync("a", 0, 1, 1))
+	q.put(mkSync("c", 0, 1, 1))
+	q.put(mkSync("b", 0, 2, 2))
 	q.remove(topicPartition{"a", 0})
 	q.remove(topicPartition{"x", 0})
-	q.put(mkSync("a", 0, 3, 3), false)
+	q.put(mkSync("a", 0, 3, 3))
 	wantSyncs(t, "queue", q.list(), []offsetSync{mkSync("b", 0, 2, 2), mkSync("c", 0, 1, 1), mkSync("a", 0, 3, 3)})
-	if s, ok := q.first(); !ok || s != mkSync("b", 0, 2, 2) {
-		t.Errorf("first: %v %v", s, ok)
-	}
-	var dst syncQueue
-	dst.put(mkSync("c", 0, 0, 0), false)
+	var dst pendingSyncs
+	dst.put(mkSync("c", 0, 0, 0), true)
 	dst.put(mkSync("z", 0, 0, 0), false)
 	q.moveTo(&dst)
-	wantSyncs(t, "moved", dst.list(), []offsetSync{mkSync("c", 0, 1, 1), mkSync("z", 0, 0, 0), mkSync("b", 0, 2, 2), mkSync("a", 0, 3, 3)})
+	wantSyncs(t, "moved", dst.list(), []offsetSync{mkSync("c", 0, 0, 0), mkSync("z", 0, 0, 0),
+		mkSync("b", 0, 2, 2), mkSync("c", 0, 1, 1), mkSync("a", 0, 3, 3)})
 	if q.len() != 0 {
 		t.Errorf("source queue keeps %d", q.len())
 	}
-	if _, ok := q.first(); ok {
-		t.Error("first of an empty queue")
-	}
 }
 
-func TestSyncQueuePinned(t *testing.T) {
-	var q syncQueue
-	a, b := topicPartition{"a", 0}, topicPartition{"b", 0}
-	q.put(mkSync("a", 0, 0, 0), true)
-	q.put(mkSync("b", 0, 0, 0), false)
-	q.put(mkSync("a", 0, 1, 1), false)
-	q.put(mkSync("a", 0, 2, 2), true) // newest behind wins; pin ignored behind
-	q.put(mkSync("b", 0, 1, 1), false)
-	wantSyncs(t, "queue", q.list(), []offsetSync{mkSync("a", 0, 0, 0), mkSync("b", 0, 1, 1)})
-
-	var dst syncQueue
-	q.moveTo(&dst)
-	if s, ok := dst.pop(); !ok || s != mkSync("a", 0, 0, 0) {
-		t.Fatalf("pop: %v %v", s, ok)
+func TestPendingSyncsFIFO(t *testing.T) {
+	// Many more puts and pops than the compaction threshold, with a
+	// replacement at the limit after each compaction: the order holds and
+	// the newest-sync index follows the moves.
+	var q pendingSyncs
+	var want []offsetSync
+	next := int64(0)
+	for round := 0; round < 5; round++ {
+		for q.len() < maxPendingOffsetSyncs {
+			s := mkSync("t", int32(next%3), next, next)
+			q.put(s, false)
+			want = append(want, s)
+			next++
+		}
+		// At the limit: replaces partition 0's newest waiting sync.
+		s := mkSync("t", 0, next, next)
+		q.put(s, false)
+		for i := len(want) - 1; i >= 0; i-- {
+			if want[i].tp.partition == 0 {
+				want[i] = s
+				break
+			}
+		}
+		next++
+		for i := 0; i < 700; i++ {
+			got, ok := q.pop()
+			if !ok || got != want[0] {
+				t.Fatalf("round %d pop %d: %v %v; want %v", round, i, got, ok, want[0])
+			}
+			want = want[1:]
+		}
+		wantSyncs(t, "queue", q.list(), want)
 	}
-	wantSyncs(t, "after the pinned pop", dst.list(), []offsetSync{mkSync("b", 0, 1, 1), mkSync("a", 0, 2, 2)})
-	// The follower is not pinned: a newer sync replaces it.
-	dst.put(mkSync("a", 0, 3, 3), false)
-	wantSyncs(t, "replaced", dst.list(), []offsetSync{mkSync("b", 0, 1, 1), mkSync("a", 0, 3, 3)})
-	dst.remove(b)
-	dst.remove(a)
-	if _, ok := dst.pop(); ok || dst.len() != 0 {
-		t.Errorf("queue not empty: %v", dst.list())
+	for len(want) > 0 {
+		got, _ := q.pop()
+		if got != want[0] {
+			t.Fatalf("pop %v; want %v", got, want[0])
+		}
+		want = want[1:]
+	}
+	if _, ok := q.pop(); ok || q.len() != 0 || len(q.newest) != 0 {
+		t.Errorf("not empty: %d, %v", q.len(), q.newest)
 	}
 }

@@ -338,11 +338,14 @@ func (c *Client) listError(ctx context.Context, last error) error {
 	if c.isClosed() {
 		return ErrClientClosed
 	}
-	if last == nil {
-		// This call waited for another listing to finish; its failure
-		// is the likely cause.
+	if last == nil || errors.Is(last, ctx.Err()) {
+		// This call waited for another listing to finish (and maybe got
+		// its turn only as ctx ended); that one's failure is the likely
+		// cause.
 		c.mu.Lock()
-		last = c.lastList
+		if c.lastList != nil {
+			last = c.lastList
+		}
 		c.mu.Unlock()
 	}
 	msg := fmt.Sprintf("mirrorclient: listing topics (bootstrap.servers %s)", strings.Join(c.admin.Brokers, ","))
