@@ -63,13 +63,26 @@ func Parse(props map[string]string) (*Config, error) {
 	if err := durationMs(props, "metadata.max.age.ms", func(d time.Duration) { sc.Metadata.RefreshFrequency = d }); err != nil {
 		return nil, err
 	}
+	// Metadata retries back off as Java's clients do (KIP-580):
+	// retry.backoff.ms (100 ms) doubling up to retry.backoff.max.ms (1 s).
+	// sarama's fixed 250 ms made every worker wait a quarter second for the
+	// leaders of an internal topic it had just created.
+	metaBase, metaMax := 100*time.Millisecond, time.Second
 	if err := durationMs(props, "retry.backoff.ms", func(d time.Duration) {
-		sc.Metadata.Retry.Backoff = d
+		metaBase = d
 		sc.Producer.Retry.Backoff = d
 		sc.Consumer.Retry.Backoff = d
 		sc.Admin.Retry.Backoff = d
 	}); err != nil {
 		return nil, err
+	}
+	if err := durationMs(props, "retry.backoff.max.ms", func(d time.Duration) { metaMax = d }); err != nil {
+		return nil, err
+	}
+	metaMax = max(metaMax, metaBase)
+	sc.Metadata.Retry.Backoff = metaBase
+	sc.Metadata.Retry.BackoffFunc = func(retries, _ int) time.Duration {
+		return Backoff(retries, metaBase, metaMax)
 	}
 	if err := durationMs(props, "socket.connection.setup.timeout.ms", func(d time.Duration) { sc.Net.DialTimeout = d }); err != nil {
 		return nil, err

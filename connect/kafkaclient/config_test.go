@@ -3,6 +3,7 @@ package kafkaclient
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/IBM/sarama"
 )
@@ -33,6 +34,36 @@ func TestParse(t *testing.T) {
 	}
 	if err := c.Sarama.Validate(); err != nil {
 		t.Errorf("sarama rejects the config: %v", err)
+	}
+}
+
+func TestParseMetadataBackoff(t *testing.T) {
+	// Java's defaults (retry.backoff.ms 100, retry.backoff.max.ms 1000),
+	// doubling per retry; sarama numbers the first retry 0.
+	c, err := Parse(map[string]string{"bootstrap.servers": "a:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for retries, want := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
+		if got := c.Sarama.Metadata.Retry.BackoffFunc(retries, 3); got != want*time.Millisecond {
+			t.Errorf("default backoff before retry %d = %v; want %v ms", retries, got, want)
+		}
+	}
+	c, err = Parse(map[string]string{"bootstrap.servers": "a:1", "retry.backoff.ms": "30", "retry.backoff.max.ms": "100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for retries, want := range []time.Duration{30, 60, 100, 100} {
+		if got := c.Sarama.Metadata.Retry.BackoffFunc(retries, 3); got != want*time.Millisecond {
+			t.Errorf("backoff before retry %d = %v; want %v ms", retries, got, want)
+		}
+	}
+	if c.Sarama.Producer.Retry.Backoff != 30*time.Millisecond {
+		t.Errorf("producer backoff %v", c.Sarama.Producer.Retry.Backoff)
+	}
+	if _, err := Parse(map[string]string{"bootstrap.servers": "a:1", "retry.backoff.max.ms": "-1"}); err == nil ||
+		!strings.Contains(err.Error(), "retry.backoff.max.ms") {
+		t.Errorf("bad retry.backoff.max.ms: %v", err)
 	}
 }
 

@@ -25,13 +25,18 @@ type mirror struct {
 	logTail func(n int) string
 }
 
-// startProcess runs bin with args, its stdout and stderr in dir/<name>.log.
+// startProcess runs bin with args, its stdout and stderr in dir/<name>.log
+// (in $FERRY_BENCH_LOG_DIR/<test name>.log when that is set).
 // The process is killed if the test binary dies (parent-death signal, which
 // follows the OS thread that forked: the goroutine that starts it stays
 // locked to its thread while the process lives) and when the test ends.
 func startProcess(t *testing.T, name, dir, bin string, args ...string) *mirror {
 	t.Helper()
 	logPath := filepath.Join(dir, name+".log")
+	if keep := os.Getenv("FERRY_BENCH_LOG_DIR"); keep != "" {
+		// Kept after the run: one file per runner and dataset.
+		logPath = filepath.Join(keep, strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())+".log")
+	}
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)

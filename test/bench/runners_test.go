@@ -101,6 +101,11 @@ func startFerry(t *testing.T, bin string, f flow) *mirror {
 	if pd := os.Getenv("FERRY_BENCH_PROFILE_DIR"); pd != "" {
 		args = append(args, "--cpuprofile", filepath.Join(pd, f.alias+".pprof"))
 	}
+	// FERRY_BENCH_LOG_LEVEL=debug (with FERRY_BENCH_LOG_DIR to keep the
+	// logs): more detail on what a run did.
+	if lvl := os.Getenv("FERRY_BENCH_LOG_LEVEL"); lvl != "" {
+		args = append(args, "--log-level", lvl)
+	}
 	args = append(args, path, "--clusters", f.targetAlias)
 	return startProcess(t, "connect-mirror-maker", dir, bin, args...)
 }
