@@ -12,8 +12,9 @@
 // Errors name the key and never hold a password or key.
 //
 // It is also the one home of the Kafka client behaviours every layer must
-// share: Java's default partitioner (murmur2), and the decision whether a
-// Kafka error is retriable.
+// share: Java's default partitioner (murmur2), the decision whether a
+// Kafka error is retriable, and the wait for the partition leaders of a
+// topic just created (leaders.go).
 //
 // It is a leaf: it imports sarama, the standard library, the small
 // libraries that read what Java's clients read (franz-go's SCRAM) and

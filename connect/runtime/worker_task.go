@@ -60,6 +60,13 @@ type workerTask struct {
 	failOnce sync.Once
 	failErr  chan error // the first fatal error from the ack loop
 
+	// startedAt is when Start returned; firstPoll and firstAck say
+	// whether the first records were polled and acknowledged since (each
+	// logged once at debug level: where start-up time goes).
+	startedAt atomic.Int64
+	firstPoll bool // poll goroutine
+	firstAck  bool // ack goroutine
+
 	// cancelled is set when shutdown gives up waiting: the abandoned task
 	// may finish later, after a new instance of it started (here or on
 	// another worker), so it must not write its final status then (Java's
@@ -224,6 +231,7 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 		return fmt.Errorf("task %s failed to start: %w", t.id, err)
 	}
 	started = true
+	t.startedAt.Store(time.Now().UnixNano())
 	t.log.Info().Msg("task started")
 
 	// The committer has its own context: ctx is only cancelled when the
@@ -313,10 +321,19 @@ func (t *workerTask) runUntilTargetChanges(ctx context.Context, target *storage.
 			}
 			return fmt.Errorf("task %s poll failed: %w", t.id, err)
 		}
+		if len(records) > 0 && !t.firstPoll {
+			t.firstPoll = true
+			t.log.Debug().Int("records", len(records)).Dur("since_start", t.sinceStart()).Msg("first records polled")
+		}
 		if err := t.sendBatch(ctx, records); err != nil {
 			return err
 		}
 	}
+}
+
+// sinceStart is the time since the task's Start returned.
+func (t *workerTask) sinceStart() time.Duration {
+	return time.Since(time.Unix(0, t.startedAt.Load()))
 }
 
 // formatSourceMap writes a source partition or offset as Java's

@@ -157,6 +157,11 @@ func (t *workerTask) ackLoop() {
 		t.ackMu.Unlock()
 		if len(res.Records) > 0 {
 			topics.sent(res.Records[0].Topic)
+			if !t.firstAck {
+				t.firstAck = true
+				t.log.Debug().Int("records", len(res.Records)).Dur("since_start", t.sinceStart()).
+					Msg("first records acknowledged")
+			}
 		}
 		t.submitted.ackAll(subs)
 		clear(subs)

@@ -75,27 +75,26 @@ func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.Connecto
 	// The offset-syncs topic must exist for MirrorSourceTasks that emit
 	// offset syncs (Java's tasks do, and may run on Java workers of a
 	// mixed cluster), as Java's connector creates it at start. As in Java,
-	// failing to create it is logged, not fatal: replication goes on.
+	// failing to create it is logged, not fatal: replication goes on. It
+	// is created while the topics to replicate are looked up, and Start
+	// returns once both are done.
+	var syncsTopic sync.WaitGroup
 	if cfg.emitOffsetSyncs {
 		admin := c.source
 		if cfg.offsetSyncsLocation == "target" {
 			admin = c.target
 		}
-		if err := admin.createCompactedTopic(ctx, cfg.offsetSyncsTopic(), cfg.offsetSyncsReplFactor); err != nil {
-			c.log.Error().Err(err).Str("key", keyOffsetSyncsReplicationFactor).
-				Msg("could not create the offset-syncs topic; offset syncs cannot be written until it exists")
-		}
+		syncsTopic.Add(1)
+		go func() {
+			defer syncsTopic.Done()
+			if err := admin.createCompactedTopic(ctx, cfg.offsetSyncsTopic(), cfg.offsetSyncsReplFactor); err != nil {
+				c.log.Error().Err(err).Str("key", keyOffsetSyncsReplicationFactor).
+					Msg("could not create the offset-syncs topic; offset syncs cannot be written until it exists")
+			}
+		}()
 	}
-
-	sourceTopics, err := c.findSourceTopics(ctx)
-	if err == nil {
-		c.setKnown(expandPartitions(sourceTopics))
-		var targetTopics map[string]int32
-		if targetTopics, err = c.findTargetTopics(ctx); err == nil {
-			c.reportExtraRemotePartitions(sourceTopics, targetTopics)
-			err = c.createRemoteTopics(ctx, sourceTopics, targetTopics)
-		}
-	}
+	err = c.discoverAndCreate(ctx)
+	syncsTopic.Wait()
 	if err != nil {
 		c.closeAdmins()
 		return err
@@ -116,6 +115,33 @@ func (c *MirrorSourceConnector) Start(ctx context.Context, cctx connect.Connecto
 	c.log.Info().Int("topic_partitions", len(c.knownPartitions())).Dur("took", time.Since(began)).
 		Msg("started MirrorSourceConnector")
 	return nil
+}
+
+// discoverAndCreate lists the source topics to replicate and the target's
+// remote topics (both clusters at once), records the source partitions,
+// and creates the missing remote topics and partitions.
+func (c *MirrorSourceConnector) discoverAndCreate(ctx context.Context) error {
+	var (
+		targetTopics map[string]int32
+		targetErr    error
+		listed       sync.WaitGroup
+	)
+	listed.Add(1)
+	go func() {
+		defer listed.Done()
+		targetTopics, targetErr = c.findTargetTopics(ctx)
+	}()
+	sourceTopics, err := c.findSourceTopics(ctx)
+	listed.Wait()
+	if err != nil {
+		return err
+	}
+	c.setKnown(expandPartitions(sourceTopics))
+	if targetErr != nil {
+		return targetErr
+	}
+	c.reportExtraRemotePartitions(sourceTopics, targetTopics)
+	return c.createRemoteTopics(ctx, sourceTopics, targetTopics)
 }
 
 // TaskConfigs deals the known source partitions out round-robin: partition i

@@ -14,21 +14,38 @@ type flowAdmins struct {
 	target *clusterAdmin
 }
 
-// openAdmins connects an admin client to each cluster, labelled with the
-// connector's client roles; on failure nothing stays open. Calls are bounded
-// by admin.timeout.ms and tracked by wg (see boundedCall).
+// openAdmins connects an admin client to each cluster, both at once,
+// labelled with the connector's client roles; on failure nothing stays
+// open (the source's error first when both fail). Calls are bounded by
+// admin.timeout.ms and tracked by wg (see boundedCall).
 func (a *flowAdmins) openAdmins(ctx context.Context, cfg *mirrorConfig, sourceRole, targetRole string,
 	wg *sync.WaitGroup, log zerolog.Logger) error {
-	var err error
-	if a.source, err = openClusterAdmin(ctx, "source", cfg.sourceAlias, cfg.sourceAdminProps(sourceRole),
-		cfg.adminTimeout, wg, log); err != nil {
-		return err
+	var (
+		target    *clusterAdmin
+		targetErr error
+		opened    sync.WaitGroup
+	)
+	opened.Add(1)
+	go func() {
+		defer opened.Done()
+		target, targetErr = openClusterAdmin(ctx, "target", cfg.targetAlias, cfg.targetAdminProps(targetRole),
+			cfg.adminTimeout, wg, log)
+	}()
+	source, sourceErr := openClusterAdmin(ctx, "source", cfg.sourceAlias, cfg.sourceAdminProps(sourceRole),
+		cfg.adminTimeout, wg, log)
+	opened.Wait()
+	if sourceErr != nil || targetErr != nil {
+		for _, c := range []*clusterAdmin{source, target} {
+			if c != nil {
+				c.close()
+			}
+		}
+		if sourceErr != nil {
+			return sourceErr
+		}
+		return targetErr
 	}
-	if a.target, err = openClusterAdmin(ctx, "target", cfg.targetAlias, cfg.targetAdminProps(targetRole),
-		cfg.adminTimeout, wg, log); err != nil {
-		a.closeAdmins()
-		return err
-	}
+	a.source, a.target = source, target
 	return nil
 }
 

@@ -96,13 +96,20 @@ func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskCon
 		return err
 	}
 
+	// The offset-syncs producer connects while the partition readers
+	// start: neither needs the other until the first record is
+	// acknowledged, after Start.
+	var (
+		syncProducer *offsetSyncProducer
+		syncErr      error
+		connected    sync.WaitGroup
+	)
 	if cfg.emitOffsetSyncs {
-		producer, err := newOffsetSyncProducer(cfg, t.log)
-		if err != nil {
-			_ = t.Stop(ctx)
-			return err
-		}
-		t.offsetSyncs = newOffsetSyncWriter(cfg.offsetSyncsTopic(), cfg.offsetLagMax, producer, t.log)
+		connected.Add(1)
+		go func() {
+			defer connected.Done()
+			syncProducer, syncErr = newOffsetSyncProducer(cfg, t.log)
+		}()
 	}
 
 	// One batch per partition can wait: a reader's batch holds what its
@@ -115,7 +122,15 @@ func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskCon
 	}
 	t.wg.Add(1)
 	go t.watchFaults()
-	if err := t.startSource(ctx, kc, starts); err != nil {
+	err = t.startSource(ctx, kc, starts)
+	connected.Wait()
+	if syncProducer != nil {
+		t.offsetSyncs = newOffsetSyncWriter(cfg.offsetSyncsTopic(), cfg.offsetLagMax, syncProducer, t.log)
+	}
+	if err == nil {
+		err = syncErr
+	}
+	if err != nil {
 		_ = t.Stop(ctx)
 		return err
 	}

@@ -8,7 +8,12 @@
 // metadata, reads every partition from its log start without a consumer
 // group, hands each record to the onRecord callback, and returns from Start
 // only once it has read up to the end offsets taken at start. It then keeps
-// tailing. ReadToEnd waits until everything up to the current end offsets
+// tailing. A Log that has just created its topic knows it is empty: once
+// the partitions have leaders in metadata it returns, without waiting for
+// them to answer, which a broker's new partitions do only a moment later
+// (hundreds of milliseconds for 25 partitions on a busy broker); the
+// reader, ReadToEnd and sends wait for them, retrying every 20 ms for the
+// first half second. ReadToEnd waits until everything up to the current end offsets
 // has been handed over. Offsets may have gaps (compaction, transaction
 // markers); positions move past every batch the broker returns, and a
 // position below the log start (kfake's compaction moves it) skips forward.

@@ -94,7 +94,9 @@ func (l *Log) PartitionCount() int {
 // Start creates the topic if it is missing (compacted) or checks that the
 // existing one is compact-only, waits for its partition metadata, reads
 // every partition from the beginning to the current end, and then keeps
-// tailing it in the background. Everything is bounded by ctx; a failed
+// tailing it in the background. A topic Start created itself is empty: it
+// returns once its partitions have leaders, without waiting for them to
+// answer (see start). Everything is bounded by ctx; a failed
 // Start leaves nothing running.
 func (l *Log) Start(ctx context.Context) error {
 	l.mu.Lock()
@@ -132,7 +134,8 @@ func (l *Log) start(ctx context.Context) error {
 	if err := l.setClient(&l.adminClient, admin); err != nil {
 		return err
 	}
-	if err := l.ensureTopic(ctx); err != nil {
+	created, err := l.ensureTopic(ctx)
+	if err != nil {
 		return err
 	}
 	parts, err := l.waitForPartitions(ctx)
@@ -168,8 +171,19 @@ func (l *Log) start(ctx context.Context) error {
 	l.mu.Unlock()
 	go l.sends.results(producer)
 
-	start, err := l.listOffsets(ctx, parts, sarama.OffsetOldest)
-	if err != nil {
+	var start map[int32]int64
+	if created {
+		// A topic this call created is empty: there is nothing to read to
+		// the end of, and no need to wait until its new partitions answer
+		// (a broker sets up their logs a moment after it reports them;
+		// hundreds of milliseconds for 25 partitions). The reader starts
+		// at offset 0 and waits for them; ReadToEnd and sends do too.
+		// Java's KafkaBasedLog reads it to the end all the same.
+		start = make(map[int32]int64, len(parts))
+		for _, p := range parts {
+			start[p] = 0
+		}
+	} else if start, err = l.listOffsets(ctx, parts, sarama.OffsetOldest); err != nil {
 		return l.errorf("read log start offsets: %w", err)
 	}
 	l.posMu.Lock()
@@ -179,6 +193,10 @@ func (l *Log) start(ctx context.Context) error {
 	l.posMu.Unlock()
 	l.reader.Add(1)
 	go l.read(parts, start)
+	if created {
+		l.log.Info().Int64("records_read", 0).Msg("created the topic: empty, nothing to read")
+		return nil
+	}
 	return l.initialRead(ctx, start)
 }
 

@@ -6,12 +6,17 @@ import (
 	"sort"
 
 	"github.com/IBM/sarama"
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 )
 
 // listOffsets asks each partition leader for the earliest (sarama.OffsetOldest)
 // or end (sarama.OffsetNewest) offset of the given partitions, retrying
 // leader and network trouble until ctx is done. With ReadCommitted the end is
-// the last stable offset.
+// the last stable offset. Retries come every 20 ms for the first half second
+// (kafkaclient.LeaderPoll): the partitions of a topic just created answer
+// NOT_LEADER_OR_FOLLOWER until their broker has set up their logs, a few
+// hundred milliseconds for 25 partitions on a broker that has just started,
+// and a doubling backoff would overshoot that by as much again.
 func (l *Log) listOffsets(ctx context.Context, parts []int32, which int64) (map[int32]int64, error) {
 	l.mu.Lock()
 	client := l.adminClient
@@ -24,7 +29,11 @@ func (l *Log) listOffsets(ctx context.Context, parts []int32, which int64) (map[
 	var lastErr error
 	for attempt := 0; len(remaining) > 0; attempt++ {
 		if attempt > 0 {
-			if err := sleepCtx(ctx, backoff(attempt-1)); err != nil {
+			if attempt == 1 || attempt%25 == 0 {
+				l.log.Debug().Err(lastErr).Int("partitions", len(remaining)).Int("attempt", attempt).
+					Msg("listing offsets: some partitions not ready, retrying")
+			}
+			if err := sleepCtx(ctx, kafkaclient.LeaderPoll(attempt-1)); err != nil {
 				return nil, fmt.Errorf("list offsets of partitions %v: %w (last error: %v)", remaining, err, lastErr)
 			}
 		}

@@ -157,15 +157,24 @@ func (l *Log) fetch(b *sarama.Broker, ids []int32, req *sarama.FetchRequest, out
 	}
 }
 
+// retryLater schedules the partition's next fetch after a failure: every
+// 20 ms for the first half second (kafkaclient.LeaderPoll: the partitions
+// of a topic just created answer NOT_LEADER_OR_FOLLOWER for a moment),
+// then backing off to 1 s. A failure lasting past that half second is a
+// warning (once, then every 20th).
 func (l *Log) retryLater(ps *partState, err error, msg string) {
 	ps.failures++
-	ps.notBefore = time.Now().Add(backoff(ps.failures - 1))
+	ps.notBefore = time.Now().Add(kafkaclient.LeaderPoll(ps.failures - 1))
 	ev := l.log.Debug()
-	if ps.failures == 3 || ps.failures%20 == 0 {
+	if ps.failures == fetchFailuresWarn || ps.failures > fetchFailuresWarn && ps.failures%20 == 0 {
 		ev = l.log.Warn()
 	}
 	ev.Err(err).Int32("partition", ps.id).Int64("offset", ps.pos).Int("failures", ps.failures).Msg(msg + "; retrying")
 }
+
+// fetchFailuresWarn is the failure in a row that retryLater logs as a
+// warning: the first after the fast retries (about 0.6 s of failing).
+const fetchFailuresWarn = 27
 
 func (l *Log) handleFetch(r fetchResult, states map[int32]*partState, refresh *bool) {
 	for _, id := range r.parts {

@@ -15,11 +15,12 @@ const cleanupPolicy = "cleanup.policy"
 
 // ensureTopic creates the topic compacted, or, when it already exists,
 // refuses it unless its cleanup.policy is exactly compact (Java's
-// TopicAdmin.verifyTopicCleanupPolicyOnlyCompact).
-func (l *Log) ensureTopic(ctx context.Context) error {
+// TopicAdmin.verifyTopicCleanupPolicyOnlyCompact). created says this call
+// created it.
+func (l *Log) ensureTopic(ctx context.Context) (created bool, err error) {
 	admin, err := sarama.NewClusterAdminFromClient(l.adminClient)
 	if err != nil {
-		return l.errorf("create admin: %w", err)
+		return false, l.errorf("create admin: %w", err)
 	}
 	// admin.Close would close the shared client; the client is closed in Stop.
 	entries := map[string]*string{}
@@ -39,24 +40,24 @@ func (l *Log) ensureTopic(ctx context.Context) error {
 		case err == nil:
 			l.log.Info().Int32("partitions", l.cfg.Partitions).Int16("replication_factor", l.cfg.ReplicationFactor).
 				Msg("created compacted topic")
-			return nil
+			return true, nil
 		case errors.Is(err, sarama.ErrTopicAlreadyExists):
-			return l.verifyCompactOnly(ctx, admin)
+			return false, l.verifyCompactOnly(ctx, admin)
 		case errors.Is(err, sarama.ErrClusterAuthorizationFailed), errors.Is(err, sarama.ErrTopicAuthorizationFailed):
 			l.log.Warn().Err(err).Msg("not authorized to create the topic; assuming it exists or will be auto-created by the broker")
-			return l.verifyCompactOnly(ctx, admin)
+			return false, l.verifyCompactOnly(ctx, admin)
 		case errors.Is(err, sarama.ErrUnsupportedVersion):
 			l.log.Debug().Err(err).Msg("broker does not support CreateTopics; assuming the topic exists")
-			return l.verifyCompactOnly(ctx, admin)
+			return false, l.verifyCompactOnly(ctx, admin)
 		case ctx.Err() != nil:
-			return l.errorf("create topic: %w", err)
+			return false, l.errorf("create topic: %w", err)
 		case Retriable(err) || errors.Is(err, sarama.ErrControllerNotAvailable):
 			l.log.Debug().Err(err).Int("attempt", attempt).Msg("create topic failed, retrying")
 			if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-				return l.errorf("create topic: %w", err)
+				return false, l.errorf("create topic: %w", err)
 			}
 		default:
-			return l.errorf("create topic: %w", err)
+			return false, l.errorf("create topic: %w", err)
 		}
 	}
 }
@@ -132,11 +133,32 @@ type PolicyError struct {
 
 func (e *PolicyError) Error() string { return e.msg }
 
-// waitForPartitions waits until the topic's partitions show up in metadata:
-// 100 ms doubling to 1 s between tries, for at most the metadata timeout.
+// leaderWait bounds the wait for the leaders of the topic's partitions;
+// past it the partitions are taken as they are, as Java's partitionsFor
+// does, and reading and writing retry until the leaders come.
+const leaderWait = 2 * time.Second
+
+// waitForPartitions waits until the topic's partitions show up in metadata.
+// It first looks for their leaders every 20 ms, for up to leaderWait: a
+// topic just created gets them within tens of milliseconds, and reading
+// starts without paying sarama's metadata backoff. Then it accepts any
+// partition list: 100 ms doubling to 1 s between tries, for at most the
+// metadata timeout.
 func (l *Log) waitForPartitions(ctx context.Context) ([]int32, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.cfg.metadataTimeout())
 	defer cancel()
+	var parts []int32
+	leadCtx, leadCancel := context.WithTimeout(ctx, leaderWait)
+	err := l.call(leadCtx, func() error {
+		var err error
+		parts, err = kafkaclient.WaitForLeaders(leadCtx, l.adminClient, l.cfg.Topic)
+		return err
+	})
+	leadCancel()
+	if err == nil {
+		return parts, nil
+	}
+	l.log.Debug().Err(err).Msg("partition leaders not all known yet; reading will wait for them")
 	for attempt := 0; ; attempt++ {
 		var parts []int32
 		err := l.call(ctx, func() error {

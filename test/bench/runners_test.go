@@ -65,6 +65,13 @@ func mm2Properties(f flow) string {
 		"sync.topic.acls.enabled":                   "false",
 		f.targetAlias + ".offset.flush.interval.ms": "5000",
 	}
+	// FERRY_BENCH_PROPS="k=v;k2=v2": extra or changed properties, given to
+	// every runner alike (an experiment with a client setting, say).
+	for _, kv := range strings.Split(os.Getenv("FERRY_BENCH_PROPS"), ";") {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.TrimSpace(k) != "" {
+			props[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
 	keys := make([]string, 0, len(props))
 	for k := range props {
 		keys = append(keys, k)
