@@ -89,7 +89,8 @@ func topicLeaders(client sarama.Client, topic string) ([]int32, error) {
 		for _, p := range tm.Partitions {
 			// A missing follower (ReplicaNotAvailable) does not stop
 			// anyone reading from or writing to the leader.
-			if p.Leader < 0 || !(errors.Is(p.Err, sarama.ErrNoError) || errors.Is(p.Err, sarama.ErrReplicaNotAvailable)) {
+			usable := errors.Is(p.Err, sarama.ErrNoError) || errors.Is(p.Err, sarama.ErrReplicaNotAvailable)
+			if p.Leader < 0 || !usable {
 				return nil, errLeaderless
 			}
 			parts = append(parts, p.ID)

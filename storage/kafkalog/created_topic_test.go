@@ -12,16 +12,19 @@ import (
 	"github.com/ferrykafka/ferry/test/testkit"
 )
 
-// A log that creates its topic knows it is empty: Start neither lists its
-// offsets nor waits for its partitions to answer, which a broker's new
-// partitions do only a moment after CreateTopics returns. Reading and
-// writing then wait for them; a second instance, on the topic that now
-// exists, reads it to the end at Start as before.
-func TestStartOfCreatedTopicSkipsTheInitialRead(t *testing.T) {
+// A log that creates its topic knows it is empty and has the partitions it
+// asked for: Start neither waits for their leaders nor lists their offsets,
+// which a broker's new partitions show and answer only a moment after
+// CreateTopics returns. Sends and ReadToEnd wait for them instead; a
+// second instance, on the topic that now exists, reads it to the end at
+// Start as before.
+func TestStartOfCreatedTopicDoesNotWaitForItsPartitions(t *testing.T) {
 	cl := testkit.NewCluster(t, 1)
-	// Until the fault is removed the topic's partitions answer ListOffsets
-	// with NOT_LEADER_OR_FOLLOWER, as a broker's new partitions do while it
-	// sets up their logs.
+	// Until the faults are removed the topic's partitions have no leader in
+	// metadata and answer ListOffsets with NOT_LEADER_OR_FOLLOWER.
+	leaderless := cl.Kfake().Fault(kfake.Fault{
+		Keys: []kmsg.Key{kmsg.Metadata}, Topic: "fresh", Err: kerr.LeaderNotAvailable, Count: -1,
+	})
 	notReady := cl.Kfake().Fault(kfake.Fault{
 		Keys: []kmsg.Key{kmsg.ListOffsets}, Topic: "fresh", Err: kerr.NotLeaderForPartition, Count: -1,
 	})
@@ -36,12 +39,30 @@ func TestStartOfCreatedTopicSkipsTheInitialRead(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := l.Send(ctx, []byte("k"), []byte("v")); err != nil {
-		t.Fatal(err)
+	first := make(chan error, 1)
+	l.SendAsync([]byte("k"), []byte("v0"), func(err error) { first <- err })
+	sent := make(chan error, 1)
+	go func() { sent <- l.Send(ctx, []byte("k"), []byte("v")) }()
+	// The sends wait while the partitions have no leader...
+	if err := leaderless.Wait(ctx, 3); err != nil {
+		t.Fatalf("nothing kept looking for the leaders: %v", err)
 	}
+	select {
+	case err := <-sent:
+		t.Fatalf("Send returned (%v) while the partitions had no leader", err)
+	default:
+	}
+	leaderless.Remove()
+	if err := <-first; err != nil {
+		t.Fatalf("...and are written once they have one: %v", err)
+	}
+	if err := <-sent; err != nil {
+		t.Fatalf("...and are written once they have one: %v", err)
+	}
+
 	read := make(chan error, 1)
 	go func() { read <- l.ReadToEnd(ctx) }()
-	// ReadToEnd keeps asking while the partitions are not ready...
+	// ReadToEnd keeps asking while the partitions do not answer...
 	if err := notReady.Wait(ctx, 3); err != nil {
 		t.Fatalf("ReadToEnd did not retry the partitions that were not ready: %v", err)
 	}
@@ -50,18 +71,47 @@ func TestStartOfCreatedTopicSkipsTheInitialRead(t *testing.T) {
 		t.Fatalf("ReadToEnd returned (%v) while the partitions could not answer", err)
 	default:
 	}
-	// ...and completes once they are.
+	// ...and completes once they do.
 	notReady.Remove()
 	if err := <-read; err != nil {
 		t.Fatal(err)
 	}
-	if _, st := seen.snapshot(); st["k"] != "v" {
-		t.Fatalf("state after ReadToEnd = %v, want k=v", st)
+	// In the order they were made.
+	if recs, st := seen.snapshot(); st["k"] != "v" || len(recs) != 2 || string(recs[0].Value) != "v0" {
+		t.Fatalf("read %d records, state %v after ReadToEnd; want v0 then v", len(recs), st)
 	}
 
 	again := newCollector()
 	startLog(t, cl, Config{Topic: "fresh", Partitions: 5, ReplicationFactor: 1}, again)
-	if recs, _ := again.snapshot(); len(recs) != 1 || string(recs[0].Value) != "v" {
-		t.Fatalf("an instance on the existing topic read %d records at Start, want the 1 written", len(recs))
+	if recs, st := again.snapshot(); len(recs) != 2 || st["k"] != "v" {
+		t.Fatalf("an instance on the existing topic read %d records at Start, want the 2 written", len(recs))
+	}
+}
+
+// A log stopped while it still waits for the leaders of the topic it
+// created stops at once, and a send then fails rather than hang.
+func TestStopWhileWaitingForLeaders(t *testing.T) {
+	cl := testkit.NewCluster(t, 1)
+	cl.Kfake().Fault(kfake.Fault{
+		Keys: []kmsg.Key{kmsg.Metadata}, Topic: "never", Err: kerr.LeaderNotAvailable, Count: -1,
+	})
+	l := New(cl.Addrs(), baseConfig(t, cl.Addrs()), Config{Topic: "never", Partitions: 2, ReplicationFactor: 1}, nil, testkit.Logger(t))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := l.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan error, 1)
+	go func() { sent <- l.Send(ctx, []byte("k"), []byte("v")) }()
+	if err := l.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-sent:
+		if err == nil {
+			t.Fatal("a send to a topic without leaders succeeded after Stop")
+		}
+	case <-ctx.Done():
+		t.Fatal("a send waiting for the leaders did not end with Stop")
 	}
 }

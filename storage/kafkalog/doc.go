@@ -8,12 +8,15 @@
 // metadata, reads every partition from its log start without a consumer
 // group, hands each record to the onRecord callback, and returns from Start
 // only once it has read up to the end offsets taken at start. It then keeps
-// tailing. A Log that has just created its topic knows it is empty: once
-// the partitions have leaders in metadata it returns, without waiting for
-// them to answer, which a broker's new partitions do only a moment later
-// (hundreds of milliseconds for 25 partitions on a busy broker); the
-// reader, ReadToEnd and sends wait for them, retrying every 20 ms for the
-// first half second. ReadToEnd waits until everything up to the current end offsets
+// tailing. A Log that has just created its topic knows it is empty and has
+// the partitions it asked for, so Start returns once its clients are
+// connected: a broker shows the new partitions' leaders, and serves them,
+// only a moment later (hundreds of milliseconds for 25 partitions on a busy
+// broker). The reader and ReadToEnd wait for the leaders, which a
+// background goroutine polls every 20 ms (kafkaclient.WaitForLeaders);
+// sends made meanwhile queue, in order, and go to the producer once they
+// are known; partitions that do not answer yet are retried every 20 ms for
+// the first half second. ReadToEnd waits until everything up to the current end offsets
 // has been handed over. Offsets may have gaps (compaction, transaction
 // markers); positions move past every batch the broker returns, and a
 // position below the log start (kfake's compaction moves it) skips forward.
@@ -34,6 +37,8 @@
 //     calls their callbacks, one at a time;
 //   - sarama's own goroutines inside the three clients (admin/metadata,
 //     consumer, producer), ended by closing the clients;
+//   - for a topic Start created, the leader wait (awaitLeaders), which
+//     closes ready when the leaders show or the metadata timeout passes;
 //   - short-lived helpers (call) that run one blocking network call so the
 //     caller can give up when its context ends; they end with sarama's
 //     timeouts and Stop waits for them.

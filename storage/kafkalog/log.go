@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/IBM/sarama"
 	"github.com/rs/zerolog"
+
+	"github.com/ferrykafka/ferry/connect/kafkaclient"
 )
 
 const (
@@ -38,6 +41,12 @@ type Log struct {
 	stopOnce sync.Once
 	stopCtx  context.Context // cancelled with stop
 	cancel   context.CancelFunc
+
+	// ready is closed once the partitions have leaders (or the wait for
+	// them gave up): the reader, sends and ReadToEnd wait for it. Start
+	// closes it before it returns, except for a topic it just created,
+	// whose leaders awaitLeaders waits for in the background.
+	ready chan struct{}
 
 	reader   sync.WaitGroup // reader goroutine and its fetches
 	prodDone chan struct{}  // closed when the producer-results goroutine exits
@@ -74,6 +83,7 @@ func New(brokers []string, base *sarama.Config, cfg Config, onRecord func(*saram
 		stopCtx:   ctx,
 		cancel:    cancel,
 		prodDone:  make(chan struct{}),
+		ready:     make(chan struct{}),
 		positions: map[int32]int64{},
 		progress:  make(chan struct{}),
 	}
@@ -95,8 +105,8 @@ func (l *Log) PartitionCount() int {
 // existing one is compact-only, waits for its partition metadata, reads
 // every partition from the beginning to the current end, and then keeps
 // tailing it in the background. A topic Start created itself is empty: it
-// returns once its partitions have leaders, without waiting for them to
-// answer (see start). Everything is bounded by ctx; a failed
+// returns without waiting for the new partitions' leaders or for them to
+// answer; the reader and ReadToEnd wait instead, and sends queue. Everything is bounded by ctx; a failed
 // Start leaves nothing running.
 func (l *Log) Start(ctx context.Context) error {
 	l.mu.Lock()
@@ -138,18 +148,36 @@ func (l *Log) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	parts, err := l.waitForPartitions(ctx)
-	if err != nil {
-		return err
+	var parts []int32
+	if created && l.cfg.Partitions > 0 {
+		// The topic this call created has the partitions it asked for;
+		// the broker shows their leaders a moment later (hundreds of
+		// milliseconds when it is busy), and the reader and ReadToEnd
+		// wait for them, not Start; sends queue (awaitLeaders).
+		for p := range l.cfg.Partitions {
+			parts = append(parts, p)
+		}
+	} else {
+		if parts, err = l.waitForPartitions(ctx); err != nil {
+			return err
+		}
+		close(l.ready)
 	}
-	consumer, err := l.connect(ctx, l.cfg.clientConfig(l.base))
+	// The consumer and producer clients look up the topic when they need
+	// it: a full metadata refresh at connect would wait out sarama's
+	// backoff for the new partitions without leaders.
+	consumerConf := l.cfg.clientConfig(l.base)
+	consumerConf.Metadata.Full = false
+	consumer, err := l.connect(ctx, consumerConf)
 	if err != nil {
 		return l.errorf("connect consumer: %w", err)
 	}
 	if err := l.setClient(&l.consumerClient, consumer); err != nil {
 		return err
 	}
-	producerClient, err := l.connect(ctx, l.cfg.producerConfig(l.base))
+	producerConf := l.cfg.producerConfig(l.base)
+	producerConf.Metadata.Full = false
+	producerClient, err := l.connect(ctx, producerConf)
 	if err != nil {
 		return l.errorf("connect producer: %w", err)
 	}
@@ -170,6 +198,13 @@ func (l *Log) start(ctx context.Context) error {
 	l.partitions = parts
 	l.mu.Unlock()
 	go l.sends.results(producer)
+	if created && l.cfg.Partitions > 0 {
+		if err := l.awaitLeaders(); err != nil {
+			return err
+		}
+	} else {
+		l.sends.release()
+	}
 
 	var start map[int32]int64
 	if created {
@@ -200,6 +235,51 @@ func (l *Log) start(ctx context.Context) error {
 	return l.initialRead(ctx, start)
 }
 
+// awaitLeaders waits in the background, for at most the metadata
+// timeout, for the leaders of the topic Start just created, then closes
+// ready. When they do not come in time it warns and closes ready all the
+// same: reading and sending then retry on their own, as with any
+// partition that loses its leader.
+func (l *Log) awaitLeaders() error {
+	l.mu.Lock()
+	if l.state == stateStopped {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.bg.Add(1)
+	admin := l.adminClient
+	l.mu.Unlock()
+	go func() {
+		defer l.bg.Done()
+		defer l.sends.release()
+		defer close(l.ready)
+		ctx, cancel := context.WithTimeout(l.stopCtx, l.cfg.metadataTimeout())
+		defer cancel()
+		began := time.Now()
+		if _, err := kafkaclient.WaitForLeaders(ctx, admin, l.cfg.Topic); err != nil {
+			if l.stopCtx.Err() == nil {
+				l.log.Warn().Err(err).Dur("waited", time.Since(began)).
+					Msg("the new topic's partitions have no leader yet; reading and writing it will retry")
+			}
+			return
+		}
+		l.log.Debug().Dur("took", time.Since(began)).Msg("the new topic's partitions have leaders")
+	}()
+	return nil
+}
+
+// whenReady waits until ready is closed, ctx ends or the log stops.
+func (l *Log) whenReady(ctx context.Context) error {
+	select {
+	case <-l.ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-l.stop:
+		return ErrClosed
+	}
+}
+
 // setClient stores a new client unless Stop came first.
 func (l *Log) setClient(dst *sarama.Client, c sarama.Client) error {
 	l.mu.Lock()
@@ -217,6 +297,18 @@ func (l *Log) setClient(dst *sarama.Client, c sarama.Client) error {
 // onRecord. It first waits for the sends issued so far, as Java flushes the
 // producer first.
 func (l *Log) ReadToEnd(ctx context.Context) error {
+	l.mu.Lock()
+	notStarted := l.state == stateNew || l.state == stateStopped
+	l.mu.Unlock()
+	if notStarted {
+		return ErrClosed
+	}
+	if err := l.whenReady(ctx); err != nil {
+		if errors.Is(err, ErrClosed) {
+			return err
+		}
+		return l.errorf("read to end: %w", err)
+	}
 	if err := l.Flush(ctx); err != nil {
 		return err
 	}

@@ -32,6 +32,11 @@ type fetchResult struct {
 // ReadToEnd. It ends when the log stops.
 func (l *Log) read(parts []int32, start map[int32]int64) {
 	defer l.reader.Done()
+	select {
+	case <-l.ready:
+	case <-l.stop:
+		return
+	}
 	l.mu.Lock()
 	client := l.consumerClient
 	l.mu.Unlock()

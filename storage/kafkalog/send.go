@@ -20,6 +20,15 @@ type sender struct {
 	next    uint64
 	open    map[uint64]struct{}
 	changed chan struct{} // closed and replaced when a send completes
+
+	// Sends made before the log is ready (the leaders of a topic Start
+	// just created are not known yet) wait in waiting, in order, and go
+	// to the producer when it is (release); direct is set from then on.
+	// Senders do not block meanwhile, as Java's producer, which may block
+	// a send on metadata, does not for a topic it knows.
+	qmu     sync.Mutex
+	waiting []*sarama.ProducerMessage
+	direct  bool
 }
 
 type sendReq struct {
@@ -115,6 +124,13 @@ func (s *sender) send(key, value []byte, done func(error)) error {
 	if value != nil {
 		msg.Value = sarama.ByteEncoder(value)
 	}
+	s.qmu.Lock()
+	if !s.direct {
+		s.waiting = append(s.waiting, msg)
+		s.qmu.Unlock()
+		return nil
+	}
+	s.qmu.Unlock()
 	select {
 	case producer.Input() <- msg:
 		return nil
@@ -167,6 +183,43 @@ func (s *sender) complete(m *sarama.ProducerMessage, err error) {
 	req.done(err)
 }
 
+// release hands the sends that waited for the log to be ready to the
+// producer, in order, and lets later ones go straight to it. Sends made
+// meanwhile wait for it (qmu), so order holds.
+func (s *sender) release() {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.l.mu.Lock()
+	producer := s.l.producer
+	s.l.mu.Unlock()
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	waiting := s.waiting
+	s.waiting, s.direct = nil, true
+	for i, msg := range waiting {
+		if s.closed || producer == nil {
+			s.fail(waiting[i:])
+			return
+		}
+		select {
+		case producer.Input() <- msg:
+		case <-s.closing:
+			s.fail(waiting[i:])
+			return
+		}
+	}
+}
+
+// fail completes sends that never reached the producer with ErrClosed.
+func (s *sender) fail(msgs []*sarama.ProducerMessage) {
+	for _, m := range msgs {
+		if req, ok := m.Metadata.(*sendReq); ok {
+			s.finish(req.seq)
+			req.done(ErrClosed)
+		}
+	}
+}
+
 // close stops intake: senders blocked on a full producer give up, later ones
 // get ErrClosed; the producer then flushes what it holds and closes.
 func (s *sender) close(p sarama.AsyncProducer) {
@@ -177,6 +230,12 @@ func (s *sender) close(p sarama.AsyncProducer) {
 	already := s.closed
 	s.closed = true
 	s.mu.Unlock()
+	// Sends still waiting for the log to be ready never will be.
+	s.qmu.Lock()
+	waiting := s.waiting
+	s.waiting, s.direct = nil, true
+	s.qmu.Unlock()
+	s.fail(waiting)
 	if !already && p != nil {
 		p.AsyncClose()
 	}

@@ -66,10 +66,12 @@ func mm2Properties(f flow) string {
 		f.targetAlias + ".offset.flush.interval.ms": "5000",
 	}
 	// FERRY_BENCH_PROPS="k=v;k2=v2": extra or changed properties, given to
-	// every runner alike (an experiment with a client setting, say).
+	// every runner alike (an experiment with a client setting, say); in a
+	// key, {source} and {target} stand for the run's cluster aliases.
+	aliases := strings.NewReplacer("{source}", f.alias, "{target}", f.targetAlias)
 	for _, kv := range strings.Split(os.Getenv("FERRY_BENCH_PROPS"), ";") {
 		if k, v, ok := strings.Cut(kv, "="); ok && strings.TrimSpace(k) != "" {
-			props[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			props[aliases.Replace(strings.TrimSpace(k))] = strings.TrimSpace(v)
 		}
 	}
 	keys := make([]string, 0, len(props))
