@@ -43,39 +43,18 @@ func TestStartOfCreatedTopicDoesNotWaitForItsPartitions(t *testing.T) {
 	l.SendAsync([]byte("k"), []byte("v0"), func(err error) { first <- err })
 	sent := make(chan error, 1)
 	go func() { sent <- l.Send(ctx, []byte("k"), []byte("v")) }()
-	// The sends wait while the partitions have no leader...
-	if err := leaderless.Wait(ctx, 3); err != nil {
-		t.Fatalf("nothing kept looking for the leaders: %v", err)
-	}
-	select {
-	case err := <-sent:
-		t.Fatalf("Send returned (%v) while the partitions had no leader", err)
-	default:
-	}
-	leaderless.Remove()
+	// The sends wait while the partitions have no leader, and are written
+	// once they have one.
+	heldUntilRemoved(t, ctx, leaderless, sent, "Send")
 	if err := <-first; err != nil {
-		t.Fatalf("...and are written once they have one: %v", err)
-	}
-	if err := <-sent; err != nil {
-		t.Fatalf("...and are written once they have one: %v", err)
+		t.Fatalf("the first send failed: %v", err)
 	}
 
 	read := make(chan error, 1)
 	go func() { read <- l.ReadToEnd(ctx) }()
-	// ReadToEnd keeps asking while the partitions do not answer...
-	if err := notReady.Wait(ctx, 3); err != nil {
-		t.Fatalf("ReadToEnd did not retry the partitions that were not ready: %v", err)
-	}
-	select {
-	case err := <-read:
-		t.Fatalf("ReadToEnd returned (%v) while the partitions could not answer", err)
-	default:
-	}
-	// ...and completes once they do.
-	notReady.Remove()
-	if err := <-read; err != nil {
-		t.Fatal(err)
-	}
+	// ReadToEnd keeps asking while the partitions do not answer, and
+	// completes once they do.
+	heldUntilRemoved(t, ctx, notReady, read, "ReadToEnd")
 	// In the order they were made.
 	if recs, st := seen.snapshot(); st["k"] != "v" || len(recs) != 2 || string(recs[0].Value) != "v0" {
 		t.Fatalf("read %d records, state %v after ReadToEnd; want v0 then v", len(recs), st)
@@ -85,6 +64,25 @@ func TestStartOfCreatedTopicDoesNotWaitForItsPartitions(t *testing.T) {
 	startLog(t, cl, Config{Topic: "fresh", Partitions: 5, ReplicationFactor: 1}, again)
 	if recs, st := again.snapshot(); len(recs) != 2 || st["k"] != "v" {
 		t.Fatalf("an instance on the existing topic read %d records at Start, want the 2 written", len(recs))
+	}
+}
+
+// heldUntilRemoved checks that the call whose result done will carry is
+// still waiting after fault has hit three requests, then removes fault
+// and expects the call to succeed.
+func heldUntilRemoved(t *testing.T, ctx context.Context, fault *kfake.FaultHandle, done <-chan error, call string) {
+	t.Helper()
+	if err := fault.Wait(ctx, 3); err != nil {
+		t.Fatalf("%s: the faulted requests were not retried: %v", call, err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("%s returned (%v) while the partitions were not ready", call, err)
+	default:
+	}
+	fault.Remove()
+	if err := <-done; err != nil {
+		t.Fatalf("%s failed once the partitions were ready: %v", call, err)
 	}
 }
 
