@@ -2,9 +2,11 @@ package kafkalog
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"github.com/IBM/sarama"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -111,5 +113,39 @@ func TestStopWhileWaitingForLeaders(t *testing.T) {
 		}
 	case <-ctx.Done():
 		t.Fatal("a send waiting for the leaders did not end with Stop")
+	}
+}
+
+// A topic another worker created a moment ago can be known to the
+// controller (TOPIC_ALREADY_EXISTS) but not yet to the broker that answers
+// DescribeConfigs (UNKNOWN_TOPIC_OR_PARTITION): Start asks again, verifies
+// the policy once the broker knows the topic, and still refuses a
+// non-compact one.
+func TestStartVerifiesATopicTheBrokerLearnsLate(t *testing.T) {
+	for _, policy := range []string{"compact", "delete"} {
+		t.Run(policy, func(t *testing.T) {
+			cl := testkit.NewCluster(t, 1)
+			p := policy
+			if err := newAdmin(t, cl).CreateTopic("late", &sarama.TopicDetail{NumPartitions: 2, ReplicationFactor: 1,
+				ConfigEntries: map[string]*string{"cleanup.policy": &p}}, false); err != nil {
+				t.Fatal(err)
+			}
+			unknown := cl.Kfake().Fault(kfake.Fault{
+				Keys: []kmsg.Key{kmsg.DescribeConfigs}, Resource: "late", Err: kerr.UnknownTopicOrPartition, Count: 3,
+			})
+			l := New(cl.Addrs(), baseConfig(t, cl.Addrs()), Config{Topic: "late", Partitions: 2, ReplicationFactor: 1}, nil, testkit.Logger(t))
+			t.Cleanup(func() { _ = l.Stop(context.Background()) })
+			err := l.Start(ctxT(t))
+			if n := unknown.Hits(); n != 3 {
+				t.Fatalf("DescribeConfigs answered UNKNOWN_TOPIC_OR_PARTITION %d times, want 3 (then the real answer)", n)
+			}
+			var pe *PolicyError
+			switch {
+			case policy == "compact" && err != nil:
+				t.Fatalf("start on a compact topic the broker learnt late: %v", err)
+			case policy == "delete" && !errors.As(err, &pe):
+				t.Fatalf("start on a delete topic the broker learnt late: %v, want a PolicyError", err)
+			}
+		})
 	}
 }

@@ -64,11 +64,30 @@ func (l *Log) ensureTopic(ctx context.Context) (created bool, err error) {
 
 func (l *Log) verifyCompactOnly(ctx context.Context, admin sarama.ClusterAdmin) error {
 	var entries []sarama.ConfigEntry
-	err := l.call(ctx, func() error {
-		var err error
-		entries, err = kafkaclient.DescribeTopicConfig(admin, l.cfg.Topic, cleanupPolicy)
-		return err
-	})
+	var err error
+	// A topic another worker created a moment ago is known to the
+	// controller (TOPIC_ALREADY_EXISTS) before the broker answering here
+	// has it (UNKNOWN_TOPIC_OR_PARTITION): ask again for up to leaderWait,
+	// then go on unverified, as Java's TopicAdmin does for a topic it
+	// cannot find.
+	began := time.Now()
+	for n := 0; ; n++ {
+		err = l.call(ctx, func() error {
+			var err error
+			entries, err = kafkaclient.DescribeTopicConfig(admin, l.cfg.Topic, cleanupPolicy)
+			return err
+		})
+		if !errors.Is(err, sarama.ErrUnknownTopicOrPartition) || ctx.Err() != nil {
+			break
+		}
+		if time.Since(began) >= leaderWait {
+			l.log.Info().Err(err).Msg("unable to verify that the topic's cleanup.policy is compact: the broker does not know the topic yet")
+			return nil
+		}
+		if err := sleepCtx(ctx, kafkaclient.LeaderPoll(n)); err != nil {
+			return l.errorf("describe topic config: %w", err)
+		}
+	}
 	if err != nil {
 		// Without the right to describe configs (or on an old broker) the
 		// check is skipped, as Java's TopicAdmin does.
