@@ -4,7 +4,10 @@
 // A Log creates its topic if it is missing (cleanup.policy=compact forced,
 // partitions and replication factor as configured, -1 = broker default), or
 // refuses an existing topic whose cleanup.policy is not exactly compact
-// (PolicyError, worded as Java's TopicAdmin). It waits for the partition
+// (PolicyError, worded as Java's TopicAdmin). A topic another worker has
+// just created may not be known yet to the broker describing it: the check
+// asks again for up to 2 s, then goes on unverified, as Java's TopicAdmin
+// does for a topic it cannot find. It waits for the partition
 // metadata, reads every partition from its log start without a consumer
 // group, hands each record to the onRecord callback, and returns from Start
 // only once it has read up to the end offsets taken at start. It then keeps
