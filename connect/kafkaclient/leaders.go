@@ -43,12 +43,8 @@ func LeaderPoll(n int) time.Duration {
 func WaitForLeaders(ctx context.Context, client sarama.Client, topic string) ([]int32, error) {
 	var last error
 	for n := 0; ; n++ {
-		parts, err := topicLeaders(client, topic)
+		parts, err := LookupLeaders(client, topic)
 		if err == nil {
-			if err := client.RefreshMetadata(topic); err != nil {
-				return nil, fmt.Errorf("refresh metadata of topic %s: %w", topic, err)
-			}
-			slices.Sort(parts)
 			return parts, nil
 		}
 		last = err
@@ -56,6 +52,22 @@ func WaitForLeaders(ctx context.Context, client sarama.Client, topic string) ([]
 			return nil, fmt.Errorf("leaders of topic %s: %w (last seen: %v)", topic, ctx.Err(), last)
 		}
 	}
+}
+
+// LookupLeaders asks one of client's brokers, once (no retries), for
+// topic's partitions and, when every one has a leader, refreshes the
+// client's metadata of the topic and returns them in order. It fails fast
+// where the client's own lookup would wait out its metadata backoff.
+func LookupLeaders(client sarama.Client, topic string) ([]int32, error) {
+	parts, err := topicLeaders(client, topic)
+	if err != nil {
+		return nil, err
+	}
+	if err := client.RefreshMetadata(topic); err != nil {
+		return nil, fmt.Errorf("refresh metadata of topic %s: %w", topic, err)
+	}
+	slices.Sort(parts)
+	return parts, nil
 }
 
 // errLeaderless says a partition has no leader yet.

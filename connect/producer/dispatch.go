@@ -62,14 +62,20 @@ func (p *Producer) dispatch() {
 		in := p.intake
 		p.intake, p.spare = p.spare[:0], nil
 		p.mu.Unlock()
-		routed, failed := p.route(in, counts)
+		due, timedOut := p.waiting.due(p, time.Now())
+		p.deliver(timedOut)
+		batch := in
+		if len(due) > 0 {
+			batch = append(due, in...)
+		}
+		routed, failed := p.route(batch, counts)
 		p.enqueue(routed)
 		clear(in)
 		p.mu.Lock()
 		p.spare = in[:0]
 		p.mu.Unlock()
 		p.deliver(failed)
-		wait := p.resolve()
+		wait := min(p.resolve(), p.waiting.next())
 		timer.Reset(wait)
 	}
 }
@@ -85,9 +91,17 @@ func (p *Producer) route(in []*Record, counts map[string]int32) ([]*Record, []*R
 	var unknown map[string]error
 	now := time.Now().Truncate(time.Millisecond)
 	for _, r := range in {
+		if p.waiting.hold(r) {
+			continue // its topic's partitions are not known yet
+		}
 		err := unknown[r.Topic]
 		if err == nil {
 			err = p.partitionOf(r, counts)
+		}
+		if err != nil && unknownTopic(err) {
+			// A topic created a moment ago: wait for it (max.block.ms).
+			p.waiting.start(r, now)
+			continue
 		}
 		if err != nil {
 			if _, ok := counts[r.Topic]; !ok {

@@ -19,7 +19,11 @@
 // 4 MiB by default, see defaultBufferMemory), the default partitioner
 // (murmur2 of the key, or a random partition for a null key), retries of
 // retriable errors with metadata refreshed and backoff, a batch the broker
-// finds too large split in two.
+// finds too large split in two, and max.block.ms: records for a topic the
+// client cannot find yet (created a moment ago, not yet known to the broker
+// answering metadata) wait for it, in order, looked up every 20 ms at
+// first, and fail with Java's "not present in metadata" after 60 s
+// (topic_wait.go).
 //
 // It imports sarama, zerolog and connect/kafkaclient only.
 package producer

@@ -27,8 +27,16 @@ type Options struct {
 	// buffer.memory); each record counts its ByteSize plus 256 bytes of
 	// bookkeeping. Zero means defaultBufferMemory (4 MiB).
 	BufferMemory int
-	Log          zerolog.Logger
+	// MaxBlock is how long records wait for their topic to show up in
+	// metadata (Java's max.block.ms) before they fail; a topic created a
+	// moment ago may be unknown to the broker answering for a while. Zero
+	// means 60 s, Java's default.
+	MaxBlock time.Duration
+	Log      zerolog.Logger
 }
+
+// defaultMaxBlock is MaxBlock when unset: Java's max.block.ms default.
+const defaultMaxBlock = 60 * time.Second
 
 // settings are the producer's settings, from the client's sarama.Config.
 type settings struct {
@@ -42,6 +50,7 @@ type settings struct {
 	maxRetries     int
 	backoff        func(retries int) time.Duration
 	bufferMemory   int
+	maxBlock       time.Duration
 	requestVersion int16
 }
 
@@ -49,9 +58,12 @@ func newSettings(c *sarama.Config, o Options) settings {
 	s := settings{acks: c.Producer.RequiredAcks, timeout: c.Producer.Timeout, codec: c.Producer.Compression,
 		level: c.Producer.CompressionLevel, maxRequestSize: c.Producer.MaxMessageBytes,
 		linger: c.Producer.Flush.Frequency, batchSize: c.Producer.Flush.Bytes, maxRetries: c.Producer.Retry.Max,
-		bufferMemory: o.BufferMemory, requestVersion: produceVersion(c.Version)}
+		bufferMemory: o.BufferMemory, maxBlock: o.MaxBlock, requestVersion: produceVersion(c.Version)}
 	if s.bufferMemory <= 0 {
 		s.bufferMemory = defaultBufferMemory
+	}
+	if s.maxBlock <= 0 {
+		s.maxBlock = defaultMaxBlock
 	}
 	if s.maxRequestSize <= 0 {
 		s.maxRequestSize = 1 << 20
@@ -101,6 +113,10 @@ type Producer struct {
 	queues     map[topicPartition]*partQueue
 	senders    map[int32]*sender
 	unresolved []*partQueue
+
+	// waiting holds the records of topics not in metadata yet (the
+	// dispatcher goroutine's alone).
+	waiting topicWaits
 
 	wakeDispatch chan struct{}
 	space        chan struct{}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -280,7 +281,7 @@ func TestTooLarge(t *testing.T) {
 func TestInvalidPartitionAndUnknownTopic(t *testing.T) {
 	c := testkit.NewCluster(t, 1, kfake.BrokerConfigs(map[string]string{"auto.create.topics.enable": "false"}))
 	createTopic(t, c, "out", 2)
-	p := newProducer(t, c, Options{}, func(cfg *sarama.Config) {
+	p := newProducer(t, c, Options{MaxBlock: 300 * time.Millisecond}, func(cfg *sarama.Config) {
 		cfg.Metadata.Retry.Max = 1
 		cfg.Metadata.Retry.Backoff = 10 * time.Millisecond
 	})
@@ -289,9 +290,38 @@ func TestInvalidPartitionAndUnknownTopic(t *testing.T) {
 	if !errors.Is(res[0].Err, sarama.ErrInvalidPartition) {
 		t.Errorf("partition 2 of 2: %v", res[0].Err)
 	}
-	if !errors.Is(res[1].Err, sarama.ErrUnknownTopicOrPartition) {
+	// A topic that never shows up fails after max.block.ms, as in Java.
+	if !errors.Is(res[1].Err, sarama.ErrUnknownTopicOrPartition) ||
+		!strings.Contains(res[1].Err.Error(), "topic nope not present in metadata after 300 ms") {
 		t.Errorf("unknown topic: %v", res[1].Err)
 	}
+}
+
+// Records for a topic the client cannot find yet (created a moment later,
+// as a remote or heartbeats topic is) wait for it, in order, as Java's
+// producer blocks on metadata, and are written once it exists.
+func TestRecordsWaitForATopicCreatedLater(t *testing.T) {
+	c := testkit.NewCluster(t, 1, kfake.BrokerConfigs(map[string]string{"auto.create.topics.enable": "false"}))
+	p := newProducer(t, c, Options{}, func(cfg *sarama.Config) {
+		cfg.Metadata.Retry.Max = 1
+		cfg.Metadata.Retry.Backoff = 10 * time.Millisecond
+	})
+	looked := c.Kfake().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Metadata}, Topic: "later", Observe: true, Count: -1})
+	recs := mkRecords("later", 30, func(int) (int32, bool) { return 0, false })
+	sendAll(t, p, recs[:20])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := looked.Wait(ctx, 3); err != nil {
+		t.Fatalf("the producer did not keep looking for the topic: %v", err)
+	}
+	select {
+	case r := <-p.Results():
+		t.Fatalf("a result (%v) before the topic exists", r.Err)
+	default:
+	}
+	createTopic(t, c, "later", 3)
+	sendAll(t, p, recs[20:])
+	checkWritten(t, c, recs, collect(t, p, len(recs)), 3)
 }
 
 func TestBufferMemoryBoundsWhatIsHeld(t *testing.T) {

@@ -494,10 +494,12 @@ func (e *env) newWorker(opts ...envOption) *Worker {
 		OffsetFlushInterval: time.Hour,
 		OffsetFlushTimeout:  2 * time.Second,
 		TaskShutdownTimeout: 5 * time.Second,
-		ProducerProps:       map[string]string{"bootstrap.servers": strings.Join(e.cluster.Addrs(), ",")},
-		KeyConverter:        ConverterConfig{Class: converters.StringConverterClass},
-		ValueConverter:      ConverterConfig{Class: converters.StringConverterClass},
-		HeaderConverter:     ConverterConfig{Class: converters.SimpleHeaderConverterClass},
+		// A second of max.block.ms: the send-failure tests write to a
+		// topic that never exists.
+		ProducerProps:   map[string]string{"bootstrap.servers": strings.Join(e.cluster.Addrs(), ","), "max.block.ms": "1000"},
+		KeyConverter:    ConverterConfig{Class: converters.StringConverterClass},
+		ValueConverter:  ConverterConfig{Class: converters.StringConverterClass},
+		HeaderConverter: ConverterConfig{Class: converters.SimpleHeaderConverterClass},
 	}
 	for _, o := range opts {
 		o(&cfg)

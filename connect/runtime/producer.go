@@ -56,11 +56,18 @@ func newTaskProducer(props map[string]string, clientID string, log zerolog.Logge
 			return nil, fmt.Errorf("invalid value %s for configuration buffer.memory: %w", v, err)
 		}
 	}
+	maxBlock := 0
+	if v, ok := props["max.block.ms"]; ok {
+		if maxBlock, err = parsePositiveInt(v); err != nil {
+			return nil, fmt.Errorf("invalid value %s for configuration max.block.ms: %w", v, err)
+		}
+	}
 	client, err := sarama.NewClient(kc.Brokers, kc.Sarama)
 	if err != nil {
 		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(kc.Brokers, ","), err)
 	}
-	return producer.New(client, producer.Options{BufferMemory: bufferMemory, Log: log}), nil
+	return producer.New(client, producer.Options{BufferMemory: bufferMemory,
+		MaxBlock: time.Duration(maxBlock) * time.Millisecond, Log: log}), nil
 }
 
 // TaskProducerConfig is the client configuration newTaskProducer uses
