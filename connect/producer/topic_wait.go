@@ -1,7 +1,6 @@
 package producer
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -25,11 +24,9 @@ type topicWait struct {
 }
 
 // unknownTopic: the lookup failed because the topic (or a leader) is not
-// in metadata yet, or the cluster could not be asked; worth waiting for.
-func unknownTopic(err error) bool {
-	return errors.Is(err, sarama.ErrUnknownTopicOrPartition) || errors.Is(err, sarama.ErrLeaderNotAvailable) ||
-		kafkaclient.Retriable(err)
-}
+// in metadata yet (UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE), or
+// the cluster could not be asked; worth waiting for.
+func unknownTopic(err error) bool { return kafkaclient.Retriable(err) }
 
 // hold appends r to its topic's waiting records, if the topic waits; the
 // records of a waiting topic keep their order.
