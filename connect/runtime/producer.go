@@ -46,6 +46,22 @@ func producerProps(worker map[string]string, connector map[string]string) map[st
 // (Integer.MAX_VALUE); Ferry retries a batch producerRetries times with a
 // backoff capped at one second (about 17 minutes) before the task fails.
 func newTaskProducer(props map[string]string, clientID string, log zerolog.Logger) (*producer.Producer, error) {
+	s, err := parseTaskProducer(props, clientID, log)
+	if err != nil {
+		return nil, err
+	}
+	return s.connect()
+}
+
+// taskProducerSettings is a task producer's parsed configuration, checked
+// before anything connects.
+type taskProducerSettings struct {
+	kc   *kafkaclient.Config
+	opts producer.Options
+}
+
+// parseTaskProducer checks the producer settings of newTaskProducer.
+func parseTaskProducer(props map[string]string, clientID string, log zerolog.Logger) (*taskProducerSettings, error) {
 	kc, err := TaskProducerConfig(props, clientID)
 	if err != nil {
 		return nil, err
@@ -62,12 +78,17 @@ func newTaskProducer(props map[string]string, clientID string, log zerolog.Logge
 			return nil, fmt.Errorf("invalid value %s for configuration max.block.ms: %w", v, err)
 		}
 	}
-	client, err := sarama.NewClient(kc.Brokers, kc.Sarama)
+	return &taskProducerSettings{kc: kc, opts: producer.Options{BufferMemory: bufferMemory,
+		MaxBlock: time.Duration(maxBlock) * time.Millisecond, Log: log}}, nil
+}
+
+// connect makes the producer's client (a round trip to a bootstrap broker).
+func (s *taskProducerSettings) connect() (*producer.Producer, error) {
+	client, err := sarama.NewClient(s.kc.Brokers, s.kc.Sarama)
 	if err != nil {
-		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(kc.Brokers, ","), err)
+		return nil, fmt.Errorf("create producer for %s: %w", strings.Join(s.kc.Brokers, ","), err)
 	}
-	return producer.New(client, producer.Options{BufferMemory: bufferMemory,
-		MaxBlock: time.Duration(maxBlock) * time.Millisecond, Log: log}), nil
+	return producer.New(client, s.opts), nil
 }
 
 // TaskProducerConfig is the client configuration newTaskProducer uses

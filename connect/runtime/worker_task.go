@@ -193,18 +193,28 @@ func (t *workerTask) run() {
 
 // execute runs the task to completion; a non-nil error means FAILED.
 func (t *workerTask) execute(ctx context.Context) (err error) {
-	prod, err := newTaskProducer(producerProps(t.w.cfg.ProducerProps, t.connProps),
+	// Bad producer settings fail the task before it starts (as Java's
+	// worker does); the producer's client then connects while the task
+	// starts: nothing is sent before Start returns, and each takes round
+	// trips to a broker.
+	settings, err := parseTaskProducer(producerProps(t.w.cfg.ProducerProps, t.connProps),
 		fmt.Sprintf("%sconnector-producer-%s-%d", t.w.cfg.ClientIDPrefix, t.id.Connector, t.id.Task), t.log)
 	if err != nil {
 		return fmt.Errorf("task %s could not create its producer: %w", t.id, err)
 	}
-	t.producer = prod
-	var acks sync.WaitGroup
-	acks.Add(1)
+	type made struct {
+		p   *producer.Producer
+		err error
+	}
+	producerMade := make(chan made, 1)
 	go func() {
-		defer acks.Done()
-		t.ackLoop()
+		p, err := settings.connect()
+		producerMade <- made{p, err}
 	}()
+	tctx := &taskContext{t: t}
+	startErr := t.task.Start(ctx, tctx, maps.Clone(t.taskProps))
+	m := <-producerMade
+	var acks sync.WaitGroup
 	started := false
 	defer func() {
 		// Flush what was acknowledged even when failing (as Java does),
@@ -219,16 +229,25 @@ func (t *workerTask) execute(ctx context.Context) (err error) {
 			t.log.Error().Err(serr).Msg("task stop failed")
 		}
 		done()
-		prod.Close()
+		if m.p != nil {
+			m.p.Close()
+		}
 		acks.Wait()
 	}()
-
-	tctx := &taskContext{t: t}
-	if err := t.task.Start(ctx, tctx, maps.Clone(t.taskProps)); err != nil {
+	if m.err != nil {
+		return fmt.Errorf("task %s could not create its producer: %w", t.id, m.err)
+	}
+	t.producer = m.p
+	acks.Add(1)
+	go func() {
+		defer acks.Done()
+		t.ackLoop()
+	}()
+	if startErr != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("task %s failed to start: %w", t.id, err)
+		return fmt.Errorf("task %s failed to start: %w", t.id, startErr)
 	}
 	started = true
 	t.startedAt.Store(time.Now().UnixNano())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -156,6 +157,28 @@ func TestStartTaskWithoutTaskClass(t *testing.T) {
 	waitRecords(t, e.cluster.Addrs(), outTopic, 2)
 }
 
+// A producer that cannot connect fails the task; it connected while the
+// task started, so the task is stopped too, once, releasing what Start
+// acquired.
+func TestTaskWhoseProducerCannotConnectFails(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id := taskID("c", 0)
+	e.startTask(e.w, id, connProps("c", "producer.override.bootstrap.servers", closedAddr(t)), storage.TargetStarted)
+	st := e.statuses.waitState(t, id, storage.StateFailed)
+	if want := "task c-0 could not create its producer: create producer for"; !strings.HasPrefix(st.Trace, want) {
+		t.Errorf("trace = %q, want prefix %q", st.Trace, want)
+	}
+	e.probe.with(func() {
+		if e.probe.taskStarts[0] != 1 || e.probe.taskStops[0] != 1 {
+			t.Errorf("task started %d and stopped %d times, want once each", e.probe.taskStarts[0], e.probe.taskStops[0])
+		}
+		if e.probe.polls[0] != 0 {
+			t.Errorf("the task was polled %d times without a producer", e.probe.polls[0])
+		}
+	})
+}
+
 // A bad producer.override.* fails the task with the key named.
 func TestTaskWithBadProducerOverrideFails(t *testing.T) {
 	t.Parallel()
@@ -185,4 +208,18 @@ func TestTaskProducerOverrideApplies(t *testing.T) {
 	if want := "task c-0 failed to send a record to topic out (source partition {task=0}, source offset {seq=0}): "; !strings.HasPrefix(st.Trace, want) || !strings.Contains(st.Trace, "more than max.request.size (10)") {
 		t.Errorf("trace = %q", st.Trace)
 	}
+}
+
+// closedAddr is the address of an ephemeral port nothing listens on.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
 }

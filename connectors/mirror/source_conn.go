@@ -28,21 +28,25 @@ func (t *MirrorSourceTask) sourceClient() sarama.Client {
 	return t.client
 }
 
-// startSource connects the consumer to the source cluster (one attempt,
-// bounded by admin.timeout.ms) and starts a reader per assigned partition,
-// subscribing it at once. When the source cannot be reached the task starts
-// anyway, as Java's does: a goroutine keeps connecting with backoff, says
-// so in the log, and starts the readers once connected. Only a permanent
-// failure (bad security settings, a partition that can never be consumed)
-// is returned.
-func (t *MirrorSourceTask) startSource(ctx context.Context, kc *kafkaclient.Config, starts map[topicPartition]int64) error {
-	client, err := boundedCall(ctx, t.cfg.adminTimeout, &t.wg,
+// connectSource makes the task's source client: one attempt, bounded by
+// admin.timeout.ms.
+func (t *MirrorSourceTask) connectSource(ctx context.Context, kc *kafkaclient.Config) (sarama.Client, error) {
+	return boundedCall(ctx, t.cfg.adminTimeout, &t.wg,
 		func() (sarama.Client, error) { return sarama.NewClient(kc.Brokers, kc.Sarama) },
 		func(c sarama.Client, err error) {
 			if err == nil {
 				_ = c.Close()
 			}
 		})
+}
+
+// startSource starts a reader per assigned partition over the client
+// connectSource made (err is its failure), subscribing each at once. When
+// the source could not be reached the task starts anyway, as Java's does:
+// a goroutine keeps connecting with backoff, says so in the log, and
+// starts the readers once connected. Only a permanent failure (bad
+// security settings, a partition that can never be consumed) is returned.
+func (t *MirrorSourceTask) startSource(ctx context.Context, kc *kafkaclient.Config, starts map[topicPartition]int64, client sarama.Client, err error) error {
 	if err == nil {
 		return t.replicate(client, starts, true)
 	}

@@ -91,25 +91,42 @@ func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskCon
 	}
 	t.retryBackoff = kc.Sarama.Consumer.Retry.Backoff
 
-	starts, err := t.startOffsets(ctx, tctx.Offsets())
-	if err != nil {
-		return err
-	}
-
-	// The offset-syncs producer connects while the partition readers
-	// start: neither needs the other until the first record is
-	// acknowledged, after Start.
+	// The offset-syncs producer and the source client connect while the
+	// stored offsets are read: none needs another before the readers
+	// start, and the producer not until the first record is acknowledged,
+	// after Start.
 	var (
 		syncProducer *offsetSyncProducer
 		syncErr      error
-		connected    sync.WaitGroup
+		syncMade     sync.WaitGroup
 	)
 	if cfg.emitOffsetSyncs {
-		connected.Add(1)
+		syncMade.Add(1)
 		go func() {
-			defer connected.Done()
+			defer syncMade.Done()
 			syncProducer, syncErr = newOffsetSyncProducer(cfg, t.log)
 		}()
+	}
+	type connected struct {
+		client sarama.Client
+		err    error
+	}
+	source := make(chan connected, 1)
+	go func() {
+		client, err := t.connectSource(ctx, kc)
+		source <- connected{client, err}
+	}()
+	starts, err := t.startOffsets(ctx, tctx.Offsets())
+	src := <-source
+	if err != nil {
+		if src.client != nil {
+			_ = src.client.Close()
+		}
+		syncMade.Wait()
+		if syncProducer != nil {
+			syncProducer.close(ctx)
+		}
+		return err
 	}
 
 	// One batch per partition can wait: a reader's batch holds what its
@@ -122,8 +139,8 @@ func (t *MirrorSourceTask) Start(ctx context.Context, tctx connect.SourceTaskCon
 	}
 	t.wg.Add(1)
 	go t.watchFaults()
-	err = t.startSource(ctx, kc, starts)
-	connected.Wait()
+	err = t.startSource(ctx, kc, starts, src.client, src.err)
+	syncMade.Wait()
 	if syncProducer != nil {
 		t.offsetSyncs = newOffsetSyncWriter(cfg.offsetSyncsTopic(), cfg.offsetLagMax, syncProducer, t.log)
 	}

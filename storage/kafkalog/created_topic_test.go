@@ -149,3 +149,46 @@ func TestStartVerifiesATopicTheBrokerLearnsLate(t *testing.T) {
 		})
 	}
 }
+
+// The partitions of a topic the log created that have never answered
+// cannot hold a record: ReadToEnd takes them as empty while their broker
+// still says it is not their leader, rather than wait for it to set them
+// up. A partition that did answer once is waited for again as any other.
+func TestReadToEndOfCreatedTopicSkipsPartitionsNotSetUpYet(t *testing.T) {
+	cl := testkit.NewCluster(t, 1)
+	notSetUp := []int32{1, 2, 3}
+	listing := cl.Kfake().Fault(kfake.Fault{
+		Keys: []kmsg.Key{kmsg.ListOffsets}, Topic: "fresh", Partitions: notSetUp, Err: kerr.NotLeaderForPartition, Count: -1,
+	})
+	fetching := cl.Kfake().Fault(kfake.Fault{
+		Keys: []kmsg.Key{kmsg.Fetch}, Topic: "fresh", Partitions: notSetUp, Err: kerr.NotLeaderForPartition, Count: -1,
+	})
+	l := startLog(t, cl, Config{Topic: "fresh", Partitions: 4, ReplicationFactor: 1}, newCollector())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := l.ReadToEnd(ctx); err != nil {
+		t.Fatalf("ReadToEnd: %v", err)
+	}
+	if listing.Hits() == 0 {
+		t.Fatal("ReadToEnd did not ask for the end offsets of the partitions not set up")
+	}
+	if l.fresh.emptyWhileNotReady(0, sarama.ErrNotLeaderForPartition) {
+		t.Fatal("partition 0 answered, yet it still counts as never seen working")
+	}
+
+	// Partition 1 is set up and read; then its broker is not its leader.
+	listing.Remove()
+	fetching.Remove()
+	testkit.Eventually(t, 10*time.Second, func() error {
+		if l.fresh.emptyWhileNotReady(1, sarama.ErrNotLeaderForPartition) {
+			return errors.New("partition 1 not read yet")
+		}
+		return nil
+	})
+	moved := cl.Kfake().Fault(kfake.Fault{
+		Keys: []kmsg.Key{kmsg.ListOffsets}, Topic: "fresh", Partitions: []int32{1}, Err: kerr.NotLeaderForPartition, Count: -1,
+	})
+	read := make(chan error, 1)
+	go func() { read <- l.ReadToEnd(ctx) }()
+	heldUntilRemoved(t, ctx, moved, read, "ReadToEnd")
+}

@@ -20,7 +20,12 @@
 // sends made meanwhile queue, in order, and go to the producer once they
 // are known; partitions that do not answer yet are retried every 20 ms for
 // the first half second. ReadToEnd waits until everything up to the current end offsets
-// has been handed over. Offsets may have gaps (compaction, transaction
+// has been handed over. A partition of a topic the Log created that has
+// never answered a fetch, an offset lookup or a send cannot hold a record
+// (a write needs a leader that is set up), so while its broker still says
+// it is not ready ReadToEnd takes its end as 0 (freshPartitions); a task's
+// first offset read no longer waits half a second for a new offsets topic
+// of 25 partitions. Java's KafkaBasedLog waits. Offsets may have gaps (compaction, transaction
 // markers); positions move past every batch the broker returns, and a
 // position below the log start (kfake's compaction moves it) skips forward.
 //
@@ -46,8 +51,8 @@
 //     caller can give up when its context ends; they end with sarama's
 //     timeouts and Stop waits for them.
 //
-// Lock order: sender.mu before Log.mu and before sender.pmu; Log.mu and
-// posMu are never held while taking another lock. onRecord and send
+// Lock order: sender.mu before Log.mu and before sender.pmu; Log.mu,
+// posMu and freshPartitions.mu are never held while taking another lock. onRecord and send
 // callbacks run without any lock held.
 //
 // Dependency rule: sarama, zerolog, connect/kafkaclient (the leaf package

@@ -52,6 +52,10 @@ type Log struct {
 	prodDone chan struct{}  // closed when the producer-results goroutine exits
 	bg       sync.WaitGroup // network calls abandoned by a done ctx
 
+	// fresh are the partitions of a topic Start created not yet seen
+	// working (ReadToEnd takes their end as 0 while they are not ready).
+	fresh freshPartitions
+
 	posMu     sync.Mutex
 	positions map[int32]int64 // next offset to read; everything before went to onRecord
 	progress  chan struct{}   // closed and replaced whenever positions advance
@@ -157,6 +161,7 @@ func (l *Log) start(ctx context.Context) error {
 		for p := range l.cfg.Partitions {
 			parts = append(parts, p)
 		}
+		l.fresh.init(parts)
 	} else {
 		if parts, err = l.waitForPartitions(ctx); err != nil {
 			return err
@@ -319,7 +324,7 @@ func (l *Log) ReadToEnd(ctx context.Context) error {
 	if stopped || parts == nil {
 		return ErrClosed
 	}
-	ends, err := l.listOffsets(ctx, parts, sarama.OffsetNewest)
+	ends, err := l.listEndOffsets(ctx, parts)
 	if err != nil {
 		if errors.Is(err, ErrClosed) {
 			return err

@@ -18,6 +18,16 @@ import (
 // hundred milliseconds for 25 partitions on a broker that has just started,
 // and a doubling backoff would overshoot that by as much again.
 func (l *Log) listOffsets(ctx context.Context, parts []int32, which int64) (map[int32]int64, error) {
+	return l.listOffsetsOf(ctx, parts, which, false)
+}
+
+// listEndOffsets is listOffsets of the end offsets for ReadToEnd, where a
+// fresh partition that is not ready yet ends at 0 (freshPartitions).
+func (l *Log) listEndOffsets(ctx context.Context, parts []int32) (map[int32]int64, error) {
+	return l.listOffsetsOf(ctx, parts, sarama.OffsetNewest, true)
+}
+
+func (l *Log) listOffsetsOf(ctx context.Context, parts []int32, which int64, freshAreEmpty bool) (map[int32]int64, error) {
 	l.mu.Lock()
 	client := l.adminClient
 	l.mu.Unlock()
@@ -45,6 +55,10 @@ func (l *Log) listOffsets(ctx context.Context, parts []int32, which int64) (map[
 			for _, p := range remaining {
 				b, err := client.Leader(l.cfg.Topic, p)
 				if err != nil {
+					if freshAreEmpty && l.fresh.emptyWhileNotReady(p, err) {
+						out[p] = 0
+						continue
+					}
 					leaderErr = err
 					failed = append(failed, p)
 					continue
@@ -92,6 +106,10 @@ func (l *Log) listOffsets(ctx context.Context, parts []int32, which int64) (map[
 					if !Retriable(blk.Err) {
 						return nil, fmt.Errorf("list offsets of partition %d: %w", p, blk.Err)
 					}
+					if freshAreEmpty && l.fresh.emptyWhileNotReady(p, blk.Err) {
+						out[p] = 0
+						continue
+					}
 					lastErr, refresh = blk.Err, refresh || metadataError(blk.Err)
 					failed = append(failed, p)
 				default:
@@ -100,6 +118,7 @@ func (l *Log) listOffsets(ctx context.Context, parts []int32, which int64) (map[
 						off = blk.Offsets[0]
 					}
 					out[p] = off
+					l.fresh.seen(p)
 				}
 			}
 		}

@@ -207,6 +207,7 @@ func (l *Log) handleFetch(r fetchResult, states map[int32]*partState, refresh *b
 		case blk == nil:
 			l.retryLater(ps, sarama.ErrIncompleteResponse, "fetch response without the partition")
 		case blk.Err == sarama.ErrNoError:
+			l.fresh.seen(id)
 			before := ps.pos
 			l.consume(ps, blk)
 			ps.failures = 0

@@ -160,6 +160,7 @@ func (s *sender) results(p sarama.AsyncProducer) {
 				succ = nil
 				continue
 			}
+			s.l.fresh.seen(m.Partition)
 			s.complete(m, nil)
 		case e, ok := <-errs:
 			if !ok {
