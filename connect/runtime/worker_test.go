@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/ferrykafka/ferry/connect"
 	"github.com/ferrykafka/ferry/storage"
+	"github.com/ferrykafka/ferry/test/testkit"
 )
 
 // The herder's path: start the connector, ask it for task configs, start
@@ -164,7 +164,7 @@ func TestTaskWhoseProducerCannotConnectFails(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	id := taskID("c", 0)
-	e.startTask(e.w, id, connProps("c", "producer.override.bootstrap.servers", closedAddr(t)), storage.TargetStarted)
+	e.startTask(e.w, id, connProps("c", "producer.override.bootstrap.servers", testkit.ClosedAddr(t)), storage.TargetStarted)
 	st := e.statuses.waitState(t, id, storage.StateFailed)
 	if want := "task c-0 could not create its producer: create producer for"; !strings.HasPrefix(st.Trace, want) {
 		t.Errorf("trace = %q, want prefix %q", st.Trace, want)
@@ -208,18 +208,4 @@ func TestTaskProducerOverrideApplies(t *testing.T) {
 	if want := "task c-0 failed to send a record to topic out (source partition {task=0}, source offset {seq=0}): "; !strings.HasPrefix(st.Trace, want) || !strings.Contains(st.Trace, "more than max.request.size (10)") {
 		t.Errorf("trace = %q", st.Trace)
 	}
-}
-
-// closedAddr is the address of an ephemeral port nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
 }

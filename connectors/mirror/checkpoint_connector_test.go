@@ -143,7 +143,7 @@ func TestCheckpointConnectorStartFailures(t *testing.T) {
 	src := testkit.NewCluster(t, 1)
 
 	props := checkpointProps(src, tgt)
-	props["source.cluster.bootstrap.servers"] = closedAddr(t)
+	props["source.cluster.bootstrap.servers"] = testkit.ClosedAddr(t)
 	props["admin.timeout.ms"] = "3000"
 	err := NewMirrorCheckpointConnector().Start(t.Context(), newConnectorContext(t), props)
 	if err == nil || !strings.Contains(err.Error(), `source cluster "source"`) {
@@ -160,7 +160,7 @@ func TestCheckpointConnectorStartFailures(t *testing.T) {
 	// enabled=false connects to nothing and has no tasks.
 	props = checkpointProps(src, tgt)
 	props["enabled"] = "false"
-	props["source.cluster.bootstrap.servers"] = closedAddr(t)
+	props["source.cluster.bootstrap.servers"] = testkit.ClosedAddr(t)
 	c := startCheckpointConnector(t, props, newConnectorContext(t))
 	if got := taskGroups(t, c, 2); len(got) != 0 {
 		t.Errorf("disabled connector has tasks %q", got)

@@ -231,8 +231,8 @@ func TestConnectorUnreachableClusters(t *testing.T) {
 		timeout string
 		want    []string
 	}{
-		{"source refuses connections", "source", closedAddr(t), "5000", []string{`source cluster "source"`}},
-		{"target refuses connections", "target", closedAddr(t), "5000", []string{`target cluster "target"`}},
+		{"source refuses connections", "source", testkit.ClosedAddr(t), "5000", []string{`source cluster "source"`}},
+		{"target refuses connections", "target", testkit.ClosedAddr(t), "5000", []string{`target cluster "target"`}},
 		{"source never answers", "source", silentAddr(t), "400", []string{`source cluster "source"`, "timed out", "admin.timeout.ms"}},
 	}
 	for _, tc := range cases {
@@ -296,8 +296,8 @@ func TestConnectorDisabled(t *testing.T) {
 		"name":                             "mm2",
 		"source.cluster.alias":             "A",
 		"enabled":                          "false",
-		"source.cluster.bootstrap.servers": closedAddr(t),
-		"target.cluster.bootstrap.servers": closedAddr(t),
+		"source.cluster.bootstrap.servers": testkit.ClosedAddr(t),
+		"target.cluster.bootstrap.servers": testkit.ClosedAddr(t),
 	}
 	c := NewMirrorSourceConnector()
 	if err := c.Start(context.Background(), newConnectorContext(t), props); err != nil {

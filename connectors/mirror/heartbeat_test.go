@@ -167,7 +167,7 @@ func TestHeartbeatConnectorCreatesTopic(t *testing.T) {
 	tgt := testkit.NewCluster(t, 3)
 	props := heartbeatProps(bootstrap(tgt))
 	// The source cluster is never contacted.
-	props["source.cluster.bootstrap.servers"] = closedAddr(t)
+	props["source.cluster.bootstrap.servers"] = testkit.ClosedAddr(t)
 	c, logs, err := startHeartbeatConnector(t, props)
 	if err != nil {
 		t.Fatalf("Start: %v", err)
@@ -256,7 +256,7 @@ func TestHeartbeatConnectorTopicFailuresAreLogged(t *testing.T) {
 		}
 	})
 	t.Run("target unreachable", func(t *testing.T) {
-		props := heartbeatProps(closedAddr(t))
+		props := heartbeatProps(testkit.ClosedAddr(t))
 		props["admin.timeout.ms"] = "2000"
 		began := time.Now()
 		c, logs, err := startHeartbeatConnector(t, props)
@@ -274,12 +274,12 @@ func TestHeartbeatConnectorTopicFailuresAreLogged(t *testing.T) {
 		}
 	})
 	t.Run("unusable client settings", func(t *testing.T) {
-		props := heartbeatProps(closedAddr(t))
+		props := heartbeatProps(testkit.ClosedAddr(t))
 		props["target.cluster.security.protocol"] = "CARRIER_PIGEON"
 		if _, _, err := startHeartbeatConnector(t, props); err == nil || !strings.Contains(err.Error(), "admin client settings") {
 			t.Errorf("Start error %v", err)
 		}
-		props = heartbeatProps(closedAddr(t))
+		props = heartbeatProps(testkit.ClosedAddr(t))
 		props["emit.heartbeats.interval.seconds"] = "soon"
 		if _, _, err := startHeartbeatConnector(t, props); !errors.Is(err, connect.ErrBadRequest) {
 			t.Errorf("Start error %v", err)
@@ -344,7 +344,7 @@ func TestHeartbeatTaskConfigs(t *testing.T) {
 // (1 s): each Poll waits the interval, then returns one heartbeat record as
 // Java's task writes it.
 func TestHeartbeatTaskEmitsAtInterval(t *testing.T) {
-	props := heartbeatProps(closedAddr(t)) // the task talks to no cluster
+	props := heartbeatProps(testkit.ClosedAddr(t)) // the task talks to no cluster
 	task, logs := startHeartbeatTask(t, props)
 	if lines := logs.find("info", "emitting heartbeats"); len(lines) != 1 || lines[0]["topic"] != "heartbeats" || number(lines[0], "interval") != 1000 {
 		t.Errorf("start log lines %v", lines)
@@ -434,7 +434,7 @@ func awaitPoll(t *testing.T, done <-chan []*connect.SourceRecord) []*connect.Sou
 }
 
 func TestHeartbeatTaskPollEndsOnCancelAndStop(t *testing.T) {
-	props := heartbeatProps(closedAddr(t))
+	props := heartbeatProps(testkit.ClosedAddr(t))
 	props["emit.heartbeats.interval.seconds"] = "3600"
 
 	task, _ := startHeartbeatTask(t, props)
@@ -468,7 +468,7 @@ func TestHeartbeatTaskPollEndsOnCancelAndStop(t *testing.T) {
 // TestHeartbeatTaskZeroInterval: like Java, interval 0 means no pause (and a
 // warning says so).
 func TestHeartbeatTaskZeroInterval(t *testing.T) {
-	props := heartbeatProps(closedAddr(t))
+	props := heartbeatProps(testkit.ClosedAddr(t))
 	props["emit.heartbeats.interval.seconds"] = "0"
 	task, logs := startHeartbeatTask(t, props)
 	if len(logs.find("warn", "interval is 0")) != 1 {
@@ -487,7 +487,7 @@ func TestHeartbeatTaskZeroInterval(t *testing.T) {
 }
 
 func TestHeartbeatTaskRejectsAliasTooLong(t *testing.T) {
-	props := heartbeatProps(closedAddr(t))
+	props := heartbeatProps(testkit.ClosedAddr(t))
 	props["source.cluster.alias"] = strings.Repeat("a", 40000)
 	_, log := newLogCapture(t)
 	err := NewMirrorHeartbeatTask().Start(context.Background(), &testTaskContext{log: log}, props)

@@ -197,18 +197,6 @@ func send(t *testing.T, p sarama.SyncProducer, msgs ...*sarama.ProducerMessage) 
 	}
 }
 
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
-}
-
 // silentAddr returns a loopback address that accepts connections and never
 // answers, like a broker behind a black hole.
 func silentAddr(t *testing.T) string {

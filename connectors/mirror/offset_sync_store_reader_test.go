@@ -286,7 +286,7 @@ func TestOffsetSyncStoreReaderUnreachableCluster(t *testing.T) {
 		name string
 		addr string
 	}{
-		{"connection refused", closedAddr(t)},
+		{"connection refused", testkit.ClosedAddr(t)},
 		{"no answer", silentAddr(t)},
 	} {
 		t.Run(c.name, func(t *testing.T) {

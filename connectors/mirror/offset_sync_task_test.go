@@ -230,7 +230,7 @@ func TestTaskOffsetSyncsClusterUnreachable(t *testing.T) {
 	produceSyncTestRecords(t, src, "orders", 1, 3)
 
 	props := baseProps(src, src)
-	props["target.cluster.bootstrap.servers"] = closedAddr(t)
+	props["target.cluster.bootstrap.servers"] = testkit.ClosedAddr(t)
 	props["offset-syncs.topic.location"] = "target"
 	props["task.assigned.partitions"] = "orders-0"
 	props["task.index"] = "0"

@@ -315,19 +315,8 @@ func TestReadToEndWhileCompactingInTheBackground(t *testing.T) {
 	}
 }
 
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	return addr
-}
-
 func TestUnreachableBootstrapFailsWithinDeadline(t *testing.T) {
-	addr := closedPort(t)
+	addr := testkit.ClosedAddr(t)
 	l := New([]string{addr}, baseConfig(t, []string{addr}), Config{Topic: "t", Partitions: 1, ReplicationFactor: 1}, nil, testkit.Logger(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

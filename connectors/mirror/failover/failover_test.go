@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ferrykafka/ferry/connectors/mirror/mirrorclient"
+	"github.com/ferrykafka/ferry/test/testkit"
 )
 
 const group = "orders-app"
@@ -163,7 +164,7 @@ func tableRows(out string) []string {
 func TestPlanSourceUnreachable(t *testing.T) {
 	f := newFixture(t)
 	o := f.options(false)
-	o.Source = map[string]string{"bootstrap.servers": deadAddr(t)}
+	o.Source = map[string]string{"bootstrap.servers": testkit.ClosedAddr(t)}
 	o.Timeout = 10 * time.Second
 	outcome, out, err := run(t, o)
 	if err != nil || outcome != OutcomePending {
@@ -268,7 +269,7 @@ func TestPlanSourceNotGiven(t *testing.T) {
 // B.*, as Java's MirrorMakerConfig.clientConfig gives them.
 func TestPlanFromMM2RolePrecedence(t *testing.T) {
 	f := newFixture(t)
-	dead := deadAddr(t)
+	dead := testkit.ClosedAddr(t)
 	mm2 := "clusters = A, B\nbootstrap.servers = " + dead + "\nA.bootstrap.servers = " + f.a.addrs +
 		"\nB.bootstrap.servers = " + dead + "\nB.admin.bootstrap.servers = " + f.b.addrs + "\n"
 	options := func(content string, timeout time.Duration) Options {
@@ -439,7 +440,7 @@ func TestCheckpointsTopicMissing(t *testing.T) {
 }
 
 func TestTargetUnreachable(t *testing.T) {
-	o := Options{Group: group, From: "A", To: "B", Target: map[string]string{"bootstrap.servers": deadAddr(t)},
+	o := Options{Group: group, From: "A", To: "B", Target: map[string]string{"bootstrap.servers": testkit.ClosedAddr(t)},
 		Output: OutputTable, Timeout: 5 * time.Second}
 	_, _, err := run(t, o)
 	if err == nil || IsUsageError(err) || !strings.Contains(err.Error(), "cannot connect to cluster B") {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"reflect"
 	"slices"
 	"strings"
@@ -402,7 +401,7 @@ func TestClientCheckpointsThroughTransactions(t *testing.T) {
 func TestClientPrefixedSettings(t *testing.T) {
 	cluster := mm2Cluster(t)
 	live := strings.Join(cluster.Addrs(), ",")
-	dead := deadAddr(t)
+	dead := testkit.ClosedAddr(t)
 	ctx := testCtx(t)
 
 	listing := newTestClient(t, map[string]string{"bootstrap.servers": dead, "admin.bootstrap.servers": live})
@@ -422,21 +421,9 @@ func TestClientPrefixedSettings(t *testing.T) {
 }
 
 // deadAddr returns a loopback address nothing listens on.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
-}
 
 func TestClientUnreachableCluster(t *testing.T) {
-	addr := deadAddr(t)
+	addr := testkit.ClosedAddr(t)
 	c := newTestClient(t, map[string]string{"bootstrap.servers": addr})
 
 	const deadline = 2 * time.Second
