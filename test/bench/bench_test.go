@@ -101,13 +101,18 @@ func (b *bench) runAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.dst.Close()
-	for _, cl := range []*kgo.Client{b.src, b.dst} {
+	for i, cl := range []*kgo.Client{b.src, b.dst} {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		began := time.Now()
 		err := WarmGroupCoordinator(ctx, cl)
+		if err == nil {
+			err = WarmBroker(ctx, [][]string{b.source, b.target}[i])
+		}
 		cancel()
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("warmed cluster %d of 2 in %.1f s", i+1, time.Since(began).Seconds())
 	}
 	t.Logf("settings: %d partitions, tasks.max %d, runners %v, datasets %v, latency %d records/s x %d B for %v, bound %v per run",
 		b.s.Partitions, b.s.Tasks, b.s.Runners, b.s.Datasets, b.s.LatencyRate, b.s.LatencyValueBytes, b.s.LatencyDuration, b.s.RunTimeout)

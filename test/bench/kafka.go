@@ -108,6 +108,62 @@ func RecordCount(ctx context.Context, cl *kgo.Client, topic string, partitions i
 	return sum, nil
 }
 
+// RecordsSoFar is the sum of the end offsets of the partitions of topic
+// that answer now: each partition is asked once, of the broker metadata
+// names as its leader, without retries. A new topic's partitions become
+// ready one by one (the broker sets up about one every 15 to 40 ms on the
+// benchmark machine), and RecordCount, which wants every partition to
+// answer, would see the first record only once the last partition is
+// ready. It returns 0 while the topic does not exist or no partition
+// answers.
+func RecordsSoFar(ctx context.Context, cl *kgo.Client, topic string) (int64, error) {
+	meta := kmsg.NewPtrMetadataRequest()
+	mt := kmsg.NewMetadataRequestTopic()
+	mt.Topic = kmsg.StringPtr(topic)
+	meta.Topics = append(meta.Topics, mt)
+	resp, err := meta.RequestWith(ctx, cl)
+	if err != nil {
+		return 0, err
+	}
+	byLeader := map[int32][]int32{}
+	for _, t := range resp.Topics {
+		if t.ErrorCode != 0 {
+			continue
+		}
+		for _, p := range t.Partitions {
+			if p.ErrorCode == 0 && p.Leader >= 0 {
+				byLeader[p.Leader] = append(byLeader[p.Leader], p.Partition)
+			}
+		}
+	}
+	var sum int64
+	for leader, parts := range byLeader {
+		req := kmsg.NewPtrListOffsetsRequest()
+		req.ReplicaID = -1
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = topic
+		for _, p := range parts {
+			rp := kmsg.NewListOffsetsRequestTopicPartition()
+			rp.Partition = p
+			rp.Timestamp = -1 // the end
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		req.Topics = append(req.Topics, rt)
+		lr, err := req.RequestWith(ctx, cl.Broker(int(leader)))
+		if err != nil {
+			continue // the leader is not reachable yet: no answer this time
+		}
+		for _, t := range lr.Topics {
+			for _, p := range t.Partitions {
+				if p.ErrorCode == 0 {
+					sum += p.Offset
+				}
+			}
+		}
+	}
+	return sum, nil
+}
+
 // TopicDiskBytes is the size of topic in the brokers' log directories
 // (DescribeLogDirs), 0 if a broker does not answer it.
 func TopicDiskBytes(ctx context.Context, cl *kgo.Client, topic string, partitions int) int64 {
@@ -391,6 +447,70 @@ func Percentile(sorted []time.Duration, q float64) float64 {
 	i := int(math.Ceil(q*float64(len(sorted)))) - 1
 	i = min(max(i, 0), len(sorted)-1)
 	return float64(sorted[i]) / float64(time.Millisecond)
+}
+
+// warmTopicPartitions is the partition count of WarmBroker's topic: about
+// as many as the three runs of one dataset create on the target (each
+// about 45: the offsets topic's 25, the status topic's 5, the remote
+// topic's 12 and a few single ones). A broker's JVM sets up new partitions
+// faster the more it has set up (46 ms each during the first dataset's
+// Ferry run after a 25-partition warm-up, 31 ms during the second's).
+const warmTopicPartitions = 100
+
+// WarmBroker exercises once, before the first run, what a mirror's start
+// asks of a broker: a topic created and set up (partition by partition), a
+// record produced to each partition with acks=all, and a consumer group
+// that joins, fetches them, commits and leaves; then it deletes the topic.
+// The runners copy each dataset in turn (Ferry first), so without it only
+// the first runner of the first dataset would meet a broker whose JVM has
+// not yet compiled these paths.
+func WarmBroker(ctx context.Context, addrs []string) error {
+	topic := "ferry-bench-warm-up"
+	cl, err := NewClient(addrs, kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.RequiredAcks(kgo.AllISRAcks()))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if err := CreateTopic(ctx, cl, topic, warmTopicPartitions); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	for p := range int32(warmTopicPartitions) {
+		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Partition: p, Value: []byte("warm-up")}).FirstErr(); err != nil {
+			return fmt.Errorf("warm-up: produce to %s-%d: %w", topic, p, err)
+		}
+	}
+	group, err := NewClient(addrs, kgo.ConsumerGroup(topic), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.DisableAutoCommit())
+	if err != nil {
+		return err
+	}
+	for seen := 0; seen < warmTopicPartitions; {
+		fs := group.PollFetches(ctx)
+		if err := ctx.Err(); err != nil {
+			group.Close()
+			return fmt.Errorf("warm-up: the group read %d of %d records: %w", seen, warmTopicPartitions, err)
+		}
+		seen += fs.NumRecords()
+	}
+	err = group.CommitUncommittedOffsets(ctx)
+	group.Close() // leaves the group
+	if err != nil {
+		return fmt.Errorf("warm-up: commit: %w", err)
+	}
+	del := kmsg.NewPtrDeleteTopicsRequest()
+	del.TimeoutMillis = 30_000
+	del.TopicNames = []string{topic}
+	dt := kmsg.NewDeleteTopicsRequestTopic()
+	dt.Topic = kmsg.StringPtr(topic)
+	del.Topics = append(del.Topics, dt)
+	resp, err := del.RequestWith(ctx, cl)
+	if err == nil && len(resp.Topics) == 1 {
+		err = kerr.ErrorForCode(resp.Topics[0].ErrorCode)
+	}
+	if err != nil {
+		return fmt.Errorf("warm-up: delete %s: %w", topic, err)
+	}
+	return nil
 }
 
 // WarmGroupCoordinator returns once cl's cluster has a group coordinator:

@@ -116,7 +116,7 @@ func (b *bench) catchUp(t *testing.T, runner string, d Dataset, topic string, n 
 	defer m.stop()
 	deadline := m.started.Add(b.s.RunTimeout)
 
-	firstAt, cpuFirst, err := b.waitRecords(m, f.targetTopic(), 1, firstPoll, deadline)
+	firstAt, cpuFirst, err := b.waitFirst(m, f.targetTopic(), deadline)
 	if err != nil {
 		return failed(t, m, run, err)
 	}
@@ -168,7 +168,7 @@ func (b *bench) latency(t *testing.T, runner string) Run {
 	}
 	m := b.start(t, runner, f)
 	defer m.stop()
-	firstAt, _, err := b.waitRecords(m, f.targetTopic(), 1, firstPoll, m.started.Add(s.RunTimeout))
+	firstAt, _, err := b.waitFirst(m, f.targetTopic(), m.started.Add(s.RunTimeout))
 	if err != nil {
 		return failed(t, m, run, err)
 	}
@@ -245,6 +245,29 @@ func (b *bench) waitRecords(m *mirror, topic string, n int64, every time.Duratio
 		if n > 1 && got > n {
 			return false, "", fmt.Errorf("%s holds %d records; want %d: duplicates", topic, got, n)
 		}
+		cpu, err = CPUSeconds(m.pid)
+		return true, "", err
+	})
+	return at, cpu, err
+}
+
+// waitFirst polls the target topic every firstPoll until one of its
+// partitions holds a record (RecordsSoFar: partitions not set up yet do not
+// count) and returns when it saw it and the process's CPU seconds then.
+func (b *bench) waitFirst(m *mirror, topic string, deadline time.Time) (time.Time, float64, error) {
+	var at time.Time
+	var cpu float64
+	err := poll(m, deadline, firstPoll, func() (bool, string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		got, err := RecordsSoFar(ctx, b.dst, topic)
+		if err != nil {
+			return false, fmt.Sprintf("%s: %v", topic, err), nil
+		}
+		if got == 0 {
+			return false, topic + " holds no record yet", nil
+		}
+		at = time.Now()
 		cpu, err = CPUSeconds(m.pid)
 		return true, "", err
 	})
