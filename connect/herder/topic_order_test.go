@@ -2,10 +2,7 @@ package herder
 
 import (
 	"slices"
-	"sync"
 	"testing"
-
-	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/ferrykafka/ferry/test/testkit"
 )
@@ -15,21 +12,10 @@ import (
 // partitions in the order their topics were created.
 func TestStartCreatesTheConfigTopicFirst(t *testing.T) {
 	cluster := testkit.NewCluster(t, 1)
-	var mu sync.Mutex
-	var created []string
-	cluster.Kfake().ControlKey(int16(kmsg.CreateTopics), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		cluster.Kfake().KeepControl()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, t := range req.(*kmsg.CreateTopicsRequest).Topics {
-			created = append(created, t.Topic)
-		}
-		return nil, nil, false
-	})
+	recorded := cluster.RecordCreatedTopics()
 	w := newGroupWorker(t, cluster, "w1", "http://127.0.0.1:1", nil)
 	w.start()
-	mu.Lock()
-	defer mu.Unlock()
+	created := recorded()
 	want := []string{"herder-group-configs", "herder-group-offsets", "herder-group-status"}
 	if len(created) != 3 || created[0] != want[0] || !slices.Contains(created, want[1]) || !slices.Contains(created, want[2]) {
 		t.Fatalf("CreateTopics for %v; want %s first, then %v", created, want[0], want[1:])

@@ -3,42 +3,18 @@ package kafkalog
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kmsg"
-
 	"github.com/ferrykafka/ferry/test/testkit"
 )
-
-// createdTopics records the topics of every CreateTopics request the
-// cluster receives, in order.
-func createdTopics(cl *testkit.Cluster) func() []string {
-	var mu sync.Mutex
-	var topics []string
-	cl.Kfake().ControlKey(int16(kmsg.CreateTopics), func(req kmsg.Request) (kmsg.Response, error, bool) {
-		cl.Kfake().KeepControl()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, t := range req.(*kmsg.CreateTopicsRequest).Topics {
-			topics = append(topics, t.Topic)
-		}
-		return nil, nil, false
-	})
-	return func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), topics...)
-	}
-}
 
 // A log told to create its topic after another's waits for that one: it
 // creates nothing while the other has not settled, and creates its topic
 // second once the other started.
 func TestCreateAfterWaitsForTheEarlierTopic(t *testing.T) {
 	cl := testkit.NewCluster(t, 1)
-	created := createdTopics(cl)
+	created := cl.RecordCreatedTopics()
 	cfg := func(topic string) Config { return Config{Topic: topic, Partitions: 3, ReplicationFactor: 1} }
 	first := New(cl.Addrs(), baseConfig(t, cl.Addrs()), cfg("first"), nil, testkit.Logger(t))
 
