@@ -17,11 +17,9 @@
 // only a moment later (hundreds of milliseconds for 25 partitions on a busy
 // broker). The reader and ReadToEnd wait for the leaders, which a
 // background goroutine polls every 20 ms (kafkaclient.WaitForLeaders);
-// sends made meanwhile queue, in order, and go to the producer once every
-// partition also answers an offset listing (a broker names a new
-// partition's leader before it can take writes, and the status store drops
-// a failed write once the group moved on); partitions that do not answer
-// yet are retried every 20 ms for the first half second. ReadToEnd waits until everything up to the current end offsets
+// sends made meanwhile queue, in order, and go to the producer once they
+// are known; partitions that do not answer yet are retried every 20 ms for
+// the first half second. ReadToEnd waits until everything up to the current end offsets
 // has been handed over. A partition of a topic the Log created that has
 // never answered a fetch, an offset lookup or a send cannot hold a record
 // (a write needs a leader that is set up), so while its broker still says

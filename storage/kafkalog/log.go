@@ -214,7 +214,7 @@ func (l *Log) start(ctx context.Context) error {
 	l.mu.Unlock()
 	go l.sends.results(producer)
 	if created && l.cfg.Partitions > 0 {
-		if err := l.awaitLeaders(parts); err != nil {
+		if err := l.awaitLeaders(); err != nil {
 			return err
 		}
 	} else {
@@ -252,18 +252,10 @@ func (l *Log) start(ctx context.Context) error {
 
 // awaitLeaders waits in the background, for at most the metadata
 // timeout, for the leaders of the topic Start just created, then closes
-// ready; then it waits, within the same bound, until every partition
-// answers an offset listing, and only then hands the sends made meanwhile
-// to the producer. A broker names a new partition's leader before it has
-// set up the partition's log (15 to 40 ms a partition, one after another,
-// on a small busy broker), and refuses writes to it until then
-// (NOT_LEADER_OR_FOLLOWER); the status store, which retries its own writes
-// as Java's does, drops a failed write once the group's generation moved
-// on, so a connector's first status could be lost (seen in CI: a dedicated
-// MirrorMaker's heartbeat connector had no status for minutes). When
-// either wait runs out it warns and goes on: reading and sending then
-// retry on their own, as with any partition that loses its leader.
-func (l *Log) awaitLeaders(parts []int32) error {
+// ready. When they do not come in time it warns and closes ready all the
+// same: reading and sending then retry on their own, as with any
+// partition that loses its leader.
+func (l *Log) awaitLeaders() error {
 	l.mu.Lock()
 	if l.state == stateStopped {
 		l.mu.Unlock()
@@ -275,12 +267,11 @@ func (l *Log) awaitLeaders(parts []int32) error {
 	go func() {
 		defer l.bg.Done()
 		defer l.sends.release()
+		defer close(l.ready)
 		ctx, cancel := context.WithTimeout(l.stopCtx, l.cfg.metadataTimeout())
 		defer cancel()
 		began := time.Now()
-		_, err := kafkaclient.WaitForLeaders(ctx, admin, l.cfg.Topic)
-		close(l.ready)
-		if err != nil {
+		if _, err := kafkaclient.WaitForLeaders(ctx, admin, l.cfg.Topic); err != nil {
 			if l.stopCtx.Err() == nil {
 				l.log.Warn().Err(err).Dur("waited", time.Since(began)).
 					Msg("the new topic's partitions have no leader yet; reading and writing it will retry")
@@ -288,14 +279,6 @@ func (l *Log) awaitLeaders(parts []int32) error {
 			return
 		}
 		l.log.Debug().Dur("took", time.Since(began)).Msg("the new topic's partitions have leaders")
-		if _, err := l.listOffsets(ctx, parts, sarama.OffsetNewest); err != nil {
-			if l.stopCtx.Err() == nil {
-				l.log.Warn().Err(err).Dur("waited", time.Since(began)).
-					Msg("the new topic's partitions are not all set up yet; writing it will retry")
-			}
-			return
-		}
-		l.log.Debug().Dur("took", time.Since(began)).Msg("the new topic's partitions answer; writes go out")
 	}()
 	return nil
 }
