@@ -76,18 +76,11 @@ func CreateTopic(ctx context.Context, cl *kgo.Client, topic string, partitions i
 // number of records in it when it was written without transactions and
 // nothing was deleted. It fails while the topic does not exist.
 func RecordCount(ctx context.Context, cl *kgo.Client, topic string, partitions int) (int64, error) {
-	req := kmsg.NewPtrListOffsetsRequest()
-	req.ReplicaID = -1
-	rt := kmsg.NewListOffsetsRequestTopic()
-	rt.Topic = topic
-	for p := range partitions {
-		rp := kmsg.NewListOffsetsRequestTopicPartition()
-		rp.Partition = int32(p)
-		rp.Timestamp = -1 // the end
-		rt.Partitions = append(rt.Partitions, rp)
+	parts := make([]int32, partitions)
+	for p := range parts {
+		parts[p] = int32(p)
 	}
-	req.Topics = append(req.Topics, rt)
-	resp, err := req.RequestWith(ctx, cl)
+	resp, err := endOffsetsRequest(topic, parts).RequestWith(ctx, cl)
 	if err != nil {
 		return 0, err
 	}
@@ -106,6 +99,22 @@ func RecordCount(ctx context.Context, cl *kgo.Client, topic string, partitions i
 		return 0, fmt.Errorf("end offsets of %s: %d partitions answered, want %d", topic, seen, partitions)
 	}
 	return sum, nil
+}
+
+// endOffsetsRequest asks for the end offsets of parts of topic.
+func endOffsetsRequest(topic string, parts []int32) *kmsg.ListOffsetsRequest {
+	req := kmsg.NewPtrListOffsetsRequest()
+	req.ReplicaID = -1
+	rt := kmsg.NewListOffsetsRequestTopic()
+	rt.Topic = topic
+	for _, p := range parts {
+		rp := kmsg.NewListOffsetsRequestTopicPartition()
+		rp.Partition = p
+		rp.Timestamp = -1 // the end
+		rt.Partitions = append(rt.Partitions, rp)
+	}
+	req.Topics = append(req.Topics, rt)
+	return req
 }
 
 // RecordsSoFar is the sum of the end offsets of the partitions of topic
@@ -138,18 +147,7 @@ func RecordsSoFar(ctx context.Context, cl *kgo.Client, topic string) (int64, err
 	}
 	var sum int64
 	for leader, parts := range byLeader {
-		req := kmsg.NewPtrListOffsetsRequest()
-		req.ReplicaID = -1
-		rt := kmsg.NewListOffsetsRequestTopic()
-		rt.Topic = topic
-		for _, p := range parts {
-			rp := kmsg.NewListOffsetsRequestTopicPartition()
-			rp.Partition = p
-			rp.Timestamp = -1 // the end
-			rt.Partitions = append(rt.Partitions, rp)
-		}
-		req.Topics = append(req.Topics, rt)
-		lr, err := req.RequestWith(ctx, cl.Broker(int(leader)))
+		lr, err := endOffsetsRequest(topic, parts).RequestWith(ctx, cl.Broker(int(leader)))
 		if err != nil {
 			continue // the leader is not reachable yet: no answer this time
 		}
@@ -474,10 +472,12 @@ func WarmBroker(ctx context.Context, addrs []string) error {
 	if err := CreateTopic(ctx, cl, topic, warmTopicPartitions); err != nil {
 		return fmt.Errorf("warm-up: %w", err)
 	}
-	for p := range int32(warmTopicPartitions) {
-		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Partition: p, Value: []byte("warm-up")}).FirstErr(); err != nil {
-			return fmt.Errorf("warm-up: produce to %s-%d: %w", topic, p, err)
-		}
+	recs := make([]*kgo.Record, warmTopicPartitions)
+	for p := range recs {
+		recs[p] = &kgo.Record{Topic: topic, Partition: int32(p), Value: []byte("warm-up")}
+	}
+	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		return fmt.Errorf("warm-up: produce to %s: %w", topic, err)
 	}
 	group, err := NewClient(addrs, kgo.ConsumerGroup(topic), kgo.ConsumeTopics(topic),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.DisableAutoCommit())
