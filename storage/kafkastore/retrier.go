@@ -28,6 +28,10 @@ func newRetrier() *retrier {
 	return &retrier{wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 }
 
+// retryWarnEvery is how many failed attempts of one status write pass
+// between warnings (about a minute at the 1 s cap).
+const retryWarnEvery = 60
+
 // retryDelay is 100 ms doubling per attempt, capped at 1 s.
 func retryDelay(attempt int) time.Duration {
 	d := 100 * time.Millisecond

@@ -25,7 +25,6 @@ type StatusStore struct {
 	retrying atomic.Bool
 
 	mu         sync.Mutex
-	generation int32 // generation of the latest status written (Java's field)
 	connectors map[string]*cacheEntry
 	tasks      map[string]map[int]*cacheEntry
 	topics     map[string]map[string]storage.TopicStatus // connector -> topic
@@ -43,6 +42,12 @@ type cacheEntry struct {
 
 func (e *cacheEntry) canWriteSafely(s storage.Status) bool {
 	return e.value == nil || e.value.WorkerID == s.WorkerID || e.value.Generation <= s.Generation
+}
+
+// movedOn reports whether the status read back for the key came from
+// another worker in a newer generation than s.
+func (e *cacheEntry) movedOn(s storage.Status) bool {
+	return e.value != nil && e.value.WorkerID != s.WorkerID && e.value.Generation > s.Generation
 }
 
 // NewStatusStore returns a status store; Start connects it. Options.Partitions
@@ -111,7 +116,6 @@ func (s *StatusStore) Flush(ctx context.Context) error {
 func (s *StatusStore) send(st storage.Status, safe bool) {
 	key := statusKey(st.ID)
 	s.mu.Lock()
-	s.generation = st.Generation
 	entry := s.entry(st.ID)
 	if safe && !entry.canWriteSafely(st) {
 		s.mu.Unlock()
@@ -126,14 +130,25 @@ func (s *StatusStore) send(st storage.Status, safe bool) {
 	if st.State != storage.StateDestroyed {
 		value = encodeStatus(st)
 	}
-	// Retry transient failures unless a newer status for the key, a later
-	// generation or a tombstone read back makes this one stale. (Java checks
-	// the sequence for safe writes only; a retried stale put would overwrite
-	// a newer status, so Ferry checks it for every write.)
+	// Retry transient failures until this worker wrote a newer status for
+	// the key, a tombstone was read back, or another worker's status of a
+	// newer generation was read back (the connector or task moved).
+	//
+	// Java also drops the retry as soon as this worker writes a status of a
+	// later generation for any key, and checks the sequence for safe writes
+	// only. Ferry differs on both. A worker sends its first statuses while
+	// the broker may still be setting up a status topic it just created
+	// (kafkalog does not wait for that), and the rebalance that follows the
+	// first task configs comes within milliseconds, so Java's rule lost a
+	// connector's RUNNING status for good: GET /connectors/{name}/status
+	// said 404 while the connector ran. A task or connector that leaves this
+	// worker gets a newer status from it (UNASSIGNED, DESTROYED), which
+	// supersedes the retry by its sequence; one taken over after this
+	// worker left the group is covered by the other worker's newer status.
 	stale := func() bool {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return entry.deleted || st.Generation != s.generation || entry.seq != seq || (safe && !entry.canWriteSafely(st))
+		return entry.deleted || entry.seq != seq || entry.movedOn(st) || (safe && !entry.canWriteSafely(st))
 	}
 	s.sendWithRetry(key, value, stale)
 }
@@ -159,7 +174,11 @@ func (s *StatusStore) sendWithRetry(key string, value []byte, stale func() bool)
 			s.writes.end(id)
 			return
 		}
-		s.logger.Debug().Err(err).Str("key", key).Int("attempt", attempt).Msg("status write failed; retrying")
+		ev := s.logger.Debug()
+		if attempt > 0 && attempt%retryWarnEvery == 0 {
+			ev = s.logger.Warn() // a minute of failures is worth a line
+		}
+		ev.Err(err).Str("key", key).Int("attempt", attempt).Msg("status write failed; retrying")
 		delay := retryDelay(attempt)
 		attempt++
 		s.retry.add(delay,

@@ -1,6 +1,7 @@
 package kafkastore
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"testing"
@@ -217,5 +218,66 @@ func TestStatusStoreTopicStatuses(t *testing.T) {
 	if len(recs) != 2 || string(recs[0].Key) != "status-topic-orders:connector-c" ||
 		string(recs[0].Value) != `{"topic":{"name":"orders","connector":"c","task":1,"discoverTimestamp":1700000000000}}` || recs[1].Value != nil {
 		t.Fatalf("records:\n%s", show(recs))
+	}
+}
+
+// A worker's first status may go to a status topic whose partitions the
+// broker has not set up yet; a rebalance before the retry succeeds must not
+// drop it (Java's KafkaStatusBackingStore does, and the connector then has
+// no status until it restarts).
+func TestStatusStoreRetriesAcrossGenerations(t *testing.T) {
+	cl := testkit.NewCluster(t, 1)
+	s := newStatusStore(t, cl, "status")
+	start(t, s)
+	h := cl.Kfake().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "status", Err: kerr.NotLeaderForPartition, Count: -1})
+	conn := storage.ConnectorStatus("c", storage.StateRunning, "", "w:1", 2)
+	s.Put(conn)
+	if err := h.Wait(ctxFor(t, 10*time.Second), 1); err != nil {
+		t.Fatal(err)
+	}
+	task := storage.TaskStatus(storage.ConnectorTaskID{Connector: "c", Task: 0}, storage.StateRunning, "", "w:1", 3)
+	s.Put(task) // the next generation's first write
+	if err := h.Wait(ctxFor(t, 10*time.Second), 3); err != nil {
+		t.Fatal(err)
+	}
+	h.Remove()
+	flush(t, s)
+	waitStatus(t, func() (storage.Status, bool) { return s.Connector("c") }, conn)
+	waitStatus(t, func() (storage.Status, bool) { return s.Task(task.ID) }, task)
+}
+
+// A retried write stops once another worker's status of a newer
+// generation for the key is read back: the connector moved.
+func TestStatusStoreDropsRetriesAfterAnotherWorkerWrote(t *testing.T) {
+	cl := testkit.NewCluster(t, 1)
+	s := newStatusStore(t, cl, "status")
+	start(t, s)
+	mine := storage.ConnectorStatus("c", storage.StateRunning, "", "w:1", 2)
+	// Fail only this worker's writes (uncompressed batches carry the JSON).
+	h := cl.Kfake().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "status", Err: kerr.NotLeaderForPartition, Count: -1,
+		When: func(r kmsg.Request) bool {
+			for _, tp := range r.(*kmsg.ProduceRequest).Topics {
+				for _, p := range tp.Partitions {
+					if bytes.Contains(p.Records, []byte(`"worker_id":"w:1"`)) {
+						return true
+					}
+				}
+			}
+			return false
+		}})
+	s.Put(mine)
+	if err := h.Wait(ctxFor(t, 10*time.Second), 1); err != nil {
+		t.Fatal(err)
+	}
+	theirs := storage.ConnectorStatus("c", storage.StateRunning, "", "w:2", 3)
+	raw := readRaw(t, cl, "status")
+	raw.write(t, [2]string{"status-connector-c", string(encodeStatus(theirs))})
+	waitStatus(t, func() (storage.Status, bool) { return s.Connector("c") }, theirs)
+	h.Remove()
+	flush(t, s)
+	for _, m := range raw.records(t) {
+		if string(m.Value) == string(encodeStatus(mine)) {
+			t.Fatal("the moved connector's old status was retried and written")
+		}
 	}
 }
