@@ -29,6 +29,12 @@
 // markers); positions move past every batch the broker returns, and a
 // position below the log start (kfake's compaction moves it) skips forward.
 //
+// CreateAfter and TopicSettled order the creation of several logs' topics
+// (order.go): a broker sets up new partitions one at a time in the order
+// their topics were created, so the herder has its config topic, which
+// every step of a worker's start writes to, created before the 25-partition
+// offsets topic and the status topic.
+//
 // Writes go through one producer with Java's settings for these topics:
 // acks=all, one request in flight per connection, no idempotence, retries
 // with backoff (100 ms doubling to 1 s), and keys partitioned with Kafka's

@@ -56,6 +56,10 @@ type Log struct {
 	// working (ReadToEnd takes their end as 0 while they are not ready).
 	fresh freshPartitions
 
+	// order is when Start may create its topic (CreateAfter) and when it
+	// has (TopicSettled).
+	order topicOrder
+
 	posMu     sync.Mutex
 	positions map[int32]int64 // next offset to read; everything before went to onRecord
 	progress  chan struct{}   // closed and replaced whenever positions advance
@@ -92,6 +96,7 @@ func New(brokers []string, base *sarama.Config, cfg Config, onRecord func(*saram
 		progress:  make(chan struct{}),
 	}
 	l.sends.init(l)
+	l.order.init()
 	return l
 }
 
@@ -120,6 +125,7 @@ func (l *Log) Start(ctx context.Context) error {
 	}
 	l.state = stateStarting
 	l.mu.Unlock()
+	defer l.order.settle()
 
 	if err := l.start(ctx); err != nil {
 		// Clean up within what is left of ctx; network calls it abandoned
@@ -148,7 +154,11 @@ func (l *Log) start(ctx context.Context) error {
 	if err := l.setClient(&l.adminClient, admin); err != nil {
 		return err
 	}
+	if err := l.awaitTurn(ctx); err != nil {
+		return err
+	}
 	created, err := l.ensureTopic(ctx)
+	l.order.settle()
 	if err != nil {
 		return err
 	}
