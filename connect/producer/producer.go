@@ -24,7 +24,7 @@ const defaultBufferMemory = 4 << 20
 // Options are the settings that have no sarama equivalent.
 type Options struct {
 	// BufferMemory bounds the bytes held between Send and Result (Java's
-	// buffer.memory); each record counts its ByteSize plus 256 bytes of
+	// buffer.memory); each record counts its ByteSize plus 512 bytes of
 	// bookkeeping. Zero means defaultBufferMemory (4 MiB).
 	BufferMemory int
 	// MaxBlock is how long records wait for their topic to show up in

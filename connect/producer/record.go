@@ -49,8 +49,15 @@ func (r *Record) ByteSize() int {
 }
 
 // bookkeeping is what buffer.memory counts per record besides its bytes:
-// the record and its caller's tracking.
-const bookkeeping = 256
+// the Go objects a record in flight keeps alive. Measured in a heap
+// profile at the peak of a 100-byte-record mirror run: the runtime's
+// inflight entry with this Record (21 MB), the connector's SourceRecord
+// (10.4 MB) and sarama's ConsumerMessage (7.5 MB) for 76,000 records in
+// flight, 512 bytes a record. With 256 (the Record and its caller's
+// entry only) the 4 MiB buffer held twice the records it was sized for;
+// 512 lowered that run's peak RSS from 167-176 to 134-150 MiB (lz4) at
+// the same throughput.
+const bookkeeping = 512
 
 // cost is what the record counts against buffer.memory.
 func (r *Record) cost() int { return r.ByteSize() + bookkeeping }
