@@ -147,8 +147,11 @@ func (d *demo) report(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		produced := endOffsets(src, demoTopic)
+		// Copied first: a record copied by then was produced by then, so
+		// "behind" cannot go negative (it did, -1, when a record was
+		// produced and copied between the two reads).
 		copied := endOffsets(tgt, demoSourceAlias+"."+demoTopic)
+		produced := endOffsets(src, demoTopic)
 		now := time.Now()
 		rate := float64(copied-lastCopied) / now.Sub(last).Seconds()
 		lastCopied, last = copied, now
