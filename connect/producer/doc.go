@@ -14,7 +14,8 @@
 // What it does as Java's producer does: acks, request.timeout.ms,
 // compression.type (once per partition batch), max.request.size (a record
 // larger is refused with a TooLargeError; a request holds at most that many
-// bytes), linger.ms, batch.size (the bytes a sender waits for while
+// bytes, and at most half of buffer.memory, so the next request's records
+// queue while one is in flight), linger.ms, batch.size (the bytes a sender waits for while
 // lingering), buffer.memory (Send takes records while fewer bytes are held;
 // 4 MiB by default, see defaultBufferMemory), the default partitioner
 // (murmur2 of the key, or a random partition for a null key), retries of

@@ -389,3 +389,27 @@ func TestAcksZero(t *testing.T) {
 		t.Errorf("last record %q", got[49].Value)
 	}
 }
+
+// A request carries at most half of buffer.memory, so the next request's
+// records can queue while it is in flight: with room for 20 records held
+// and 20 handed over at once, no partition batch holds more than 10.
+func TestRequestTakesAtMostHalfTheBuffer(t *testing.T) {
+	c := testkit.NewCluster(t, 1)
+	createTopic(t, c, "out", 1)
+	recs := mkRecords("out", 20, func(int) (int32, bool) { return 0, true })
+	held := 0
+	for _, r := range recs {
+		held = max(held, r.cost())
+	}
+	p := newProducer(t, c, Options{BufferMemory: 20 * held}, nil)
+	if n, err := p.Send(recs); err != nil || n != len(recs) {
+		t.Fatalf("Send took %d of %d (%v)", n, len(recs), err)
+	}
+	results := collect(t, p, len(recs))
+	for _, r := range results {
+		if r.Err != nil || len(r.Records) > 10 {
+			t.Errorf("a batch of %d records (%v); want at most 10 and no error", len(r.Records), r.Err)
+		}
+	}
+	checkWritten(t, c, recs, results, 1)
+}

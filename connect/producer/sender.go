@@ -97,8 +97,11 @@ func (p *Producer) collect(s *sender) ([]batch, *sarama.Broker) {
 	defer p.mu.Unlock()
 	var out []batch
 	budget := p.set.maxRequestSize
+	// At most half of buffer.memory goes into one request, so the records
+	// for the next one can queue while it is in flight.
+	held := p.set.bufferMemory / 2
 	n := len(s.queues)
-	for i := 0; i < n && budget > 0; i++ {
+	for i := 0; i < n && budget > 0 && held > 0; i++ {
 		q := s.queues[(s.next+i)%n]
 		if q.inflight || len(q.recs) == 0 {
 			continue
@@ -107,13 +110,14 @@ func (p *Producer) collect(s *sender) ([]batch, *sarama.Broker) {
 		take := 0
 		for _, r := range q.recs {
 			sz := r.ByteSize()
-			if (take > 0 || len(out) > 0) && sz > budget {
+			if (take > 0 || len(out) > 0) && (sz > budget || r.cost() > held) {
 				break
 			}
 			if q.maxRecs > 0 && take >= q.maxRecs {
 				break
 			}
 			budget -= sz
+			held -= r.cost()
 			take++
 		}
 		if take == 0 {
