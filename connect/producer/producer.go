@@ -17,9 +17,9 @@ var ErrClosed = errors.New("the producer is closed")
 // the caller's objects, which keep the consumer's fetch buffers they were
 // cut from alive, so the buffer is most of a mirroring process's memory.
 // 4 MiB holds a request in flight (at most half of it) and the next one
-// filling; with
-// 100-byte records, 32 MiB raised peak RSS from 90 to 116-162 MiB (lz4:
-// 138 to 206-335 MiB) and did not raise throughput (make bench-quick).
+// filling; with 100-byte records, 32 MiB raised peak RSS from 90 to
+// 116-162 MiB (lz4: 138 to 206-335 MiB) and did not raise throughput
+// (make bench-quick).
 const defaultBufferMemory = 4 << 20
 
 // Options are the settings that have no sarama equivalent.
