@@ -110,14 +110,15 @@ func (p *Producer) collect(s *sender) ([]batch, *sarama.Broker) {
 		take := 0
 		for _, r := range q.recs {
 			sz := r.ByteSize()
-			if (take > 0 || len(out) > 0) && (sz > budget || r.cost() > held) {
+			cost := sz + bookkeeping // r.cost(), without sizing r twice
+			if (take > 0 || len(out) > 0) && (sz > budget || cost > held) {
 				break
 			}
 			if q.maxRecs > 0 && take >= q.maxRecs {
 				break
 			}
 			budget -= sz
-			held -= r.cost()
+			held -= cost
 			take++
 		}
 		if take == 0 {
