@@ -62,7 +62,12 @@ func applyConsumerProps(props map[string]string, sc *sarama.Config) (consumerSet
 		{"fetch.min.bytes", 0, func(n int64) { sc.Consumer.Fetch.Min = int32(n) }},
 		{"max.partition.fetch.bytes", 1, func(n int64) { sc.Consumer.Fetch.Default = int32(n) }},
 		{"fetch.max.wait.ms", 0, func(n int64) { sc.Consumer.MaxWaitTime = time.Duration(n) * time.Millisecond }},
-		{"fetch.max.bytes", 0, func(n int64) { sc.Consumer.Fetch.Max = int32(n) }},
+		// fetch.max.bytes bounds a whole fetch response (KIP-74), as
+		// sarama's Fetch.MaxBytes does; sarama's Fetch.Max is a cap on a
+		// partition's fetch size past which it skips a record batch, which
+		// Java's consumer never does. 0 asks for the least the broker
+		// sends: the first batch, as 1 does (sarama refuses 0).
+		{"fetch.max.bytes", 0, func(n int64) { sc.Consumer.Fetch.MaxBytes = int32(max(n, 1)) }},
 	}
 	for _, k := range ints {
 		v, ok := props[k.key]

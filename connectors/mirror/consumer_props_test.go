@@ -26,7 +26,7 @@ func TestApplyConsumerProps(t *testing.T) {
 	}
 	if s.reset != "latest" || s.maxPollRecords != 10 || sc.Consumer.IsolationLevel != sarama.ReadCommitted ||
 		sc.Consumer.Fetch.Min != 100 || sc.Consumer.Fetch.Default != 2048 || sc.Consumer.MaxWaitTime != 50*time.Millisecond ||
-		sc.Consumer.Fetch.Max != 4096 || sc.RackID != "eu-west-1a" ||
+		sc.Consumer.Fetch.MaxBytes != 4096 || sc.Consumer.Fetch.Max != 0 || sc.RackID != "eu-west-1a" ||
 		!sc.Consumer.Return.Errors {
 		t.Errorf("settings %+v, sarama consumer %+v", s, sc.Consumer)
 	}

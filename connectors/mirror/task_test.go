@@ -286,3 +286,33 @@ func TestTaskWithoutPartitions(t *testing.T) {
 		t.Fatalf("Poll = %v, %v", recs, err)
 	}
 }
+
+// A fetch.max.bytes and max.partition.fetch.bytes far below a record batch
+// still copy every record of every partition, as with Java's consumer: the
+// broker returns the first batch whatever the limits (KIP-74).
+func TestTaskFetchLimitsBelowABatchCopyEverything(t *testing.T) {
+	src := testkit.NewCluster(t, 1)
+	createTopics(t, newAdmin(t, src), map[string]int32{"orders": 3})
+	p := newProducer(t, src)
+	value := bytes.Repeat([]byte("v"), 1000) // each batch is ten times fetch.max.bytes
+	for part := int32(0); part < 3; part++ {
+		for i := 0; i < 20; i++ {
+			send(t, p, &sarama.ProducerMessage{Topic: "orders", Partition: part, Value: sarama.ByteEncoder(value)})
+		}
+	}
+	props := taskProps(src, "orders-0,orders-1,orders-2")
+	props["source.consumer.fetch.max.bytes"] = "100"
+	props["source.consumer.max.partition.fetch.bytes"] = "100"
+	got := upstreamOffsets(pollN(t, startTask(t, props, nil), 60))
+	seen := map[string]bool{}
+	for _, g := range got {
+		seen[g] = true
+	}
+	for part := 0; part < 3; part++ {
+		for i := 0; i < 20; i++ {
+			if want := fmt.Sprintf("orders-%d@%d", part, i); !seen[want] {
+				t.Errorf("record %s missing from %v", want, got)
+			}
+		}
+	}
+}
