@@ -210,17 +210,23 @@ func payload(rng *rand.Rand, b []byte) {
 
 // LoadDataset produces the dataset into topic (which must exist with
 // partitions partitions): records round-robin over the partitions, null
-// keys, compression d.Compression, acks=all. It returns when every record
-// is acknowledged.
-func LoadDataset(ctx context.Context, addrs []string, topic string, partitions int, d Dataset) error {
-	codec := kgo.NoCompression()
-	if d.Compression == "lz4" {
-		codec = kgo.Lz4Compression()
-	} else if d.Compression != "none" {
+// keys, compression d.Compression (lz4 in frames of lz4Block blocks, see
+// lz4_framing.go), acks=all. It returns when every record is acknowledged.
+func LoadDataset(ctx context.Context, addrs []string, topic string, partitions int, d Dataset, lz4Block string) error {
+	compression := kgo.ProducerBatchCompression(kgo.NoCompression())
+	switch d.Compression {
+	case "none":
+	case "lz4":
+		c, err := newLZ4Compressor(lz4Block)
+		if err != nil {
+			return fmt.Errorf("dataset %s: %w", d.Name, err)
+		}
+		compression = kgo.WithCompressor(c)
+	default:
 		return fmt.Errorf("dataset %s: compression %q: want none or lz4", d.Name, d.Compression)
 	}
 	cl, err := NewClient(addrs,
-		kgo.ProducerBatchCompression(codec),
+		compression,
 		kgo.ProducerLinger(10*time.Millisecond),
 		kgo.ProducerBatchMaxBytes(1<<20),
 		kgo.MaxBufferedRecords(100_000),

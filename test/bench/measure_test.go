@@ -62,7 +62,7 @@ func (b *bench) load(t *testing.T, d Dataset) string {
 		t.Fatal(err)
 	}
 	began := time.Now()
-	if err := LoadDataset(ctx, b.source, topic, b.s.Partitions, d); err != nil {
+	if err := LoadDataset(ctx, b.source, topic, b.s.Partitions, d, b.s.LZ4Block); err != nil {
 		t.Fatalf("load %s into %s: %v", d.Name, topic, err)
 	}
 	took := time.Since(began)

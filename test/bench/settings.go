@@ -58,6 +58,9 @@ type Settings struct {
 	// bin/connect-mirror-maker.sh sets it (KAFKA_HEAP_OPTS="-Xms256M
 	// -Xmx2G"), instead of kafkaharness's -Xmx512m.
 	JavaHeap string `json:"java_heap"`
+	// LZ4Block is the block size of the lz4 datasets' frames:
+	// DefaultLZ4Block (64KB, as Java's producer writes) unless set.
+	LZ4Block string `json:"lz4_block"`
 	Out      string `json:"-"`
 }
 
@@ -80,6 +83,7 @@ func FullSettings() Settings {
 		RunTimeout:        5 * time.Minute,
 		Runners:           []string{RunnerFerry, RunnerMM2, RunnerNull},
 		JavaHeap:          "2G",
+		LZ4Block:          DefaultLZ4Block,
 		Out:               "results/bench-results.json",
 	}
 }
@@ -102,6 +106,7 @@ func QuickSettings() Settings {
 		RunTimeout:        2 * time.Minute,
 		Runners:           []string{RunnerFerry, RunnerNull},
 		JavaHeap:          "2G",
+		LZ4Block:          DefaultLZ4Block,
 		Out:               "results/bench-quick-results.json",
 	}
 }
@@ -117,6 +122,7 @@ func QuickSettings() Settings {
 //	FERRY_BENCH_RUN_TIMEOUT=5m     bound on one runner and dataset
 //	FERRY_BENCH_RUNNERS=ferry,null only these runners (ferry, mm2, null)
 //	FERRY_BENCH_JAVA_HEAP=2G       Java MirrorMaker's -Xmx (-Xms256M as the script)
+//	FERRY_BENCH_LZ4_BLOCK=4MB      block size of the lz4 datasets' frames (64KB, 256KB, 1MB, 4MB)
 //	FERRY_BENCH_OUT=path           the JSON report (relative to test/bench)
 func FromEnv(s Settings) (Settings, error) {
 	num := func(key string, set func(float64)) error {
@@ -181,6 +187,13 @@ func FromEnv(s Settings) (Settings, error) {
 	}
 	if v := strings.TrimSpace(os.Getenv("FERRY_BENCH_JAVA_HEAP")); v != "" {
 		s.JavaHeap = v
+	}
+	if v := strings.TrimSpace(os.Getenv("FERRY_BENCH_LZ4_BLOCK")); v != "" {
+		b, err := parseLZ4Block(v)
+		if err != nil {
+			return s, fmt.Errorf("FERRY_BENCH_LZ4_BLOCK: %w", err)
+		}
+		s.LZ4Block = b
 	}
 	if v := strings.TrimSpace(os.Getenv("FERRY_BENCH_OUT")); v != "" {
 		s.Out = v
