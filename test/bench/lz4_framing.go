@@ -27,13 +27,14 @@ var lz4Blocks = map[string]lz4.BlockSize{
 }
 
 // parseLZ4Block is the block size named by s (64KB, 256KB, 1MB or 4MB,
-// case-insensitive).
-func parseLZ4Block(s string) (string, error) {
+// case-insensitive): its canonical name and its size.
+func parseLZ4Block(s string) (string, lz4.BlockSize, error) {
 	name := strings.ToUpper(strings.TrimSpace(s))
-	if _, ok := lz4Blocks[name]; !ok {
-		return "", fmt.Errorf("lz4 block size %q: want 64KB, 256KB, 1MB or 4MB", s)
+	size, ok := lz4Blocks[name]
+	if !ok {
+		return "", 0, fmt.Errorf("lz4 block size %q: want 64KB, 256KB, 1MB or 4MB", s)
 	}
-	return name, nil
+	return name, size, nil
 }
 
 // lz4Compressor compresses franz-go's produce batches as LZ4 frames of one
@@ -45,11 +46,10 @@ type lz4Compressor struct {
 // newLZ4Compressor compresses with blocks of the named size (see
 // parseLZ4Block).
 func newLZ4Compressor(block string) (*lz4Compressor, error) {
-	name, err := parseLZ4Block(block)
+	_, size, err := parseLZ4Block(block)
 	if err != nil {
 		return nil, err
 	}
-	size := lz4Blocks[name]
 	c := &lz4Compressor{}
 	c.pool.New = func() any {
 		w := lz4.NewWriter(nil)

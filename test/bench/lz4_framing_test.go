@@ -99,7 +99,7 @@ func TestLoadDatasetLZ4Framing(t *testing.T) {
 			t.Errorf("%s: read back %d records; want %d", block, read, d.Records)
 		}
 	}
-	if _, err := parseLZ4Block("2MB"); err == nil {
+	if _, _, err := parseLZ4Block("2MB"); err == nil {
 		t.Error("a 2MB block size was accepted")
 	}
 }

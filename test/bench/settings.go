@@ -189,7 +189,7 @@ func FromEnv(s Settings) (Settings, error) {
 		s.JavaHeap = v
 	}
 	if v := strings.TrimSpace(os.Getenv("FERRY_BENCH_LZ4_BLOCK")); v != "" {
-		b, err := parseLZ4Block(v)
+		b, _, err := parseLZ4Block(v)
 		if err != nil {
 			return s, fmt.Errorf("FERRY_BENCH_LZ4_BLOCK: %w", err)
 		}
