@@ -50,7 +50,7 @@ test-integration: ## Only the integration suite: e2e on real Apache Kafka, hand-
 # FERRY_BENCH_SCALE=0.1 for a short run; the JSON report goes to
 # test/bench/results/ (FERRY_BENCH_OUT).
 .PHONY: bench
-bench: ## Benchmark Ferry vs Java MirrorMaker 2 vs a null pipeline on real Kafka 4.3.1 (about 8 min; Java 17+ and Maven)
+bench: ## Benchmark Ferry vs Java MirrorMaker 2 vs a null pipeline on real Kafka 4.3.1, three rounds (about 13 min; Java 17+ and Maven)
 	FERRY_BENCH=1 FERRY_REQUIRE_KAFKA=1 FERRY_BENCH_GO=$(GO) $(GO) test -count=1 -timeout 90m -run '^TestBenchmarkMirrorMaker$$' -v ./test/bench/
 
 .PHONY: bench-quick

@@ -114,16 +114,18 @@ func (b *bench) runAll(t *testing.T) {
 		}
 		t.Logf("warmed cluster %d of 2 in %.1f s", i+1, time.Since(began).Seconds())
 	}
-	t.Logf("settings: %d partitions, tasks.max %d, runners %v, datasets %v, latency %d records/s x %d B for %v, bound %v per run",
-		b.s.Partitions, b.s.Tasks, b.s.Runners, b.s.Datasets, b.s.LatencyRate, b.s.LatencyValueBytes, b.s.LatencyDuration, b.s.RunTimeout)
+	t.Logf("settings: %d partitions, tasks.max %d, runners %v, %d rounds, datasets %v, latency %d records/s x %d B for %v, bound %v per run",
+		b.s.Partitions, b.s.Tasks, b.s.Runners, b.s.Rounds, b.s.Datasets, b.s.LatencyRate, b.s.LatencyValueBytes, b.s.LatencyDuration, b.s.RunTimeout)
 	for i, d := range b.s.Datasets {
 		topic := b.load(t, d)
-		for _, runner := range b.s.Runners {
-			b.record(t, runner, d.Name, func(t *testing.T) Run { return b.catchUp(t, runner, d, topic, i+1) })
+		for round := range b.s.Rounds {
+			for _, runner := range RunnerOrder(b.s.Runners, i, round) {
+				b.record(t, runner, d.Name, round+1, func(t *testing.T) Run { return b.catchUp(t, runner, d, topic, i+1, round+1) })
+			}
 		}
 	}
 	for _, runner := range b.s.Runners {
-		b.record(t, runner, LatencyDataset, func(t *testing.T) Run { return b.latency(t, runner) })
+		b.record(t, runner, LatencyDataset, 1, func(t *testing.T) Run { return b.latency(t, runner) })
 	}
 }
 
@@ -142,8 +144,9 @@ func (b *bench) report(t *testing.T, name string, began time.Time, m Machine) {
 	if err := WriteJSON(out, r); err != nil {
 		t.Errorf("write %s: %v", out, err)
 	}
-	fmt.Printf("\n%s: %d partitions, tasks.max=%d, %s; %s, %d CPUs; load average %.1f before, %.1f after; took %s\n\n%s\nJSON: %s\n",
-		name, b.s.Partitions, b.s.Tasks, m.Kafka, m.CPUModel, m.CPUs, m.LoadAverage, LoadAverage(), time.Since(began).Round(time.Second), Markdown(r.Table), out)
+	fmt.Printf("\n%s: %d partitions, tasks.max=%d, %s; %s, %d CPUs; load average %.1f before, %.1f after; took %s\n\n%s\n%s\nCatch-up figures are medians of %d rounds. JSON: %s\n",
+		name, b.s.Partitions, b.s.Tasks, m.Kafka, m.CPUModel, m.CPUs, m.LoadAverage, LoadAverage(), time.Since(began).Round(time.Second),
+		Rounds(b.s, b.runs), Markdown(r.Table), b.s.Rounds, out)
 	for _, run := range b.runs {
 		if run.Failed != "" {
 			t.Errorf("%s on %s failed: %s", run.Runner, run.Dataset, run.Failed)

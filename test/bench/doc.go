@@ -3,7 +3,9 @@
 // MirrorMaker 2 (Kafka 4.3.1's connect-mirror-maker, from the jars
 // test/kafkaharness fetches) and a null pipeline (cmd/nullpipe: a plain
 // sarama consumer -> producer loop with Ferry's client settings, the
-// practical ceiling), on the same brokers, one after the other:
+// practical ceiling), on the same brokers, one after the other, each
+// dataset copied Settings.Rounds times by every runner in an order that
+// RunnerOrder rotates (the table shows the medians):
 //
 //   - catch-up throughput over a preloaded backlog (records/s, MB/s),
 //   - end-to-end replication latency under a steady producer (p50, p99,

@@ -80,10 +80,15 @@ func (b *bench) load(t *testing.T, d Dataset) string {
 // record runs one runner's measurement as a subtest and keeps its Run; a
 // subtest that failed (a runner that could not start, say) is recorded as
 // failed.
-func (b *bench) record(t *testing.T, runner, dataset string, measure func(t *testing.T) Run) {
-	t.Run(runner+"/"+dataset, func(t *testing.T) {
+func (b *bench) record(t *testing.T, runner, dataset string, round int, measure func(t *testing.T) Run) {
+	name := runner + "/" + dataset
+	if b.s.Rounds > 1 && dataset != LatencyDataset {
+		name += "/round " + strconv.Itoa(round)
+	}
+	t.Run(name, func(t *testing.T) {
 		run := Run{Runner: runner, Dataset: dataset, Failed: "did not finish (see the test log)"}
 		defer func() {
+			run.Round = round
 			run.LoadAverage = LoadAverage()
 			if t.Failed() && run.Failed == "" {
 				run.Failed = "the subtest failed (see the test log)"
@@ -103,12 +108,12 @@ func failed(t *testing.T, m *mirror, run Run, err error) Run {
 }
 
 // catchUp measures runner copying the preloaded topic of dataset d (the
-// n-th): from the start of the process to the first record in the target,
+// n-th) in the given round, into a target topic of its own: from the start of the process to the first record in the target,
 // then to the complete copy (the sum of the target's end offsets equal to
 // the records loaded), with the process's CPU time at both moments and
 // its peak RSS just before it is stopped.
-func (b *bench) catchUp(t *testing.T, runner string, d Dataset, topic string, n int) Run {
-	alias, targetAlias := aliases(runner, strconv.Itoa(n))
+func (b *bench) catchUp(t *testing.T, runner string, d Dataset, topic string, n, round int) Run {
+	alias, targetAlias := aliases(runner, strconv.Itoa(n)+"r"+strconv.Itoa(round))
 	f := flow{alias: alias, targetAlias: targetAlias, source: b.source, target: b.target, topic: topic, tasks: b.s.Tasks}
 	run := Run{Runner: runner, Dataset: d.Name, SourceAlias: alias, SourceTopic: topic, TargetTopic: f.targetTopic(),
 		Records: int64(d.Records), Bytes: d.Bytes()}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +16,11 @@ const LatencyDataset = "latency"
 
 // Run is what one runner did on one dataset (or the latency run).
 type Run struct {
-	Runner      string `json:"runner"`
-	Dataset     string `json:"dataset"`
+	Runner  string `json:"runner"`
+	Dataset string `json:"dataset"`
+	// Round is which of Settings.Rounds copies of the dataset this was
+	// (from 1; the latency run has one).
+	Round       int    `json:"round"`
 	SourceAlias string `json:"source_alias"`
 	SourceTopic string `json:"source_topic"`
 	TargetTopic string `json:"target_topic"`
@@ -128,21 +132,27 @@ var latencyFigures = []figure{
 
 // BuildTable computes the rows from the runs: per dataset the catch-up
 // figures, then the latency figures (labelled latencyLabel, e.g. "latency
-// 5000/s x 100 B").
+// 5000/s x 100 B"). A runner's value is the median of its rounds, figure
+// by figure; a runner with a failed round shows FAILED, so that a failure
+// is never hidden behind the other rounds.
 func BuildTable(s Settings, runs []Run, latencyLabel string) []Row {
 	var rows []Row
 	add := func(dataset, label string, figs []figure) {
 		for _, f := range figs {
 			row := Row{Figure: label + ": " + f.name, Better: f.better, Values: map[string]float64{}, Status: map[string]string{}, digits: f.digits}
 			for _, runner := range []string{RunnerFerry, RunnerMM2, RunnerNull} {
-				run, ok := findRun(runs, runner, dataset)
+				rounds := findRuns(runs, runner, dataset)
 				switch {
-				case !ok:
+				case len(rounds) == 0:
 					row.Status[runner] = "-"
-				case run.Failed != "":
+				case slices.ContainsFunc(rounds, func(r Run) bool { return r.Failed != "" }):
 					row.Status[runner] = "FAILED"
 				default:
-					row.Values[runner] = f.value(run)
+					vs := make([]float64, len(rounds))
+					for i, r := range rounds {
+						vs[i] = f.value(r)
+					}
+					row.Values[runner] = Median(vs)
 				}
 			}
 			if len(row.Status) == 0 {
@@ -158,13 +168,54 @@ func BuildTable(s Settings, runs []Run, latencyLabel string) []Row {
 	return rows
 }
 
-func findRun(runs []Run, runner, dataset string) (Run, bool) {
+// findRuns returns runner's rounds on dataset.
+func findRuns(runs []Run, runner, dataset string) []Run {
+	var out []Run
 	for _, r := range runs {
 		if r.Runner == runner && r.Dataset == dataset {
-			return r, true
+			out = append(out, r)
 		}
 	}
-	return Run{}, false
+	return out
+}
+
+// Median is the middle value of vs (the mean of the two middle ones for
+// an even count; 0 for none). vs is not modified.
+func Median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(vs))
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// Rounds lists every runner's records/s on each dataset round by round
+// (in round order), one line per dataset and runner, for the spread behind
+// the table's medians.
+func Rounds(s Settings, runs []Run) string {
+	var b strings.Builder
+	for _, d := range s.Datasets {
+		for _, runner := range []string{RunnerFerry, RunnerMM2, RunnerNull} {
+			rounds := findRuns(runs, runner, d.Name)
+			if len(rounds) == 0 {
+				continue
+			}
+			slices.SortFunc(rounds, func(x, y Run) int { return x.Round - y.Round })
+			cells := make([]string, len(rounds))
+			for i, r := range rounds {
+				cells[i] = "FAILED"
+				if r.Failed == "" {
+					cells[i] = formatNumber(r.RecordsPerSecond, 0)
+				}
+			}
+			fmt.Fprintf(&b, "%s, %s: records/s by round %s\n", d.Name, runner, strings.Join(cells, " / "))
+		}
+	}
+	return b.String()
 }
 
 // Markdown renders rows as a markdown table whose columns are padded, so
@@ -274,6 +325,6 @@ func (r Run) Describe() string {
 		return fmt.Sprintf("%s %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d records; %.2f cores; peak RSS %.0f MiB; first record after %.1f s; load average %.1f",
 			r.Runner, r.Dataset, r.LatencyP50, r.LatencyP99, r.LatencyMax, r.LatencySamples, r.CPUCores, float64(r.PeakRSS)/(1<<20), r.FirstRecord, r.LoadAverage)
 	}
-	return fmt.Sprintf("%s %s: %d records in %.2f s: %.0f records/s, %.1f MB/s; CPU %.1f s (%.1f s copying): %.1f s/GB; peak RSS %.0f MiB; first record after %.1f s; load average %.1f",
-		r.Runner, r.Dataset, r.Records, r.Copy, r.RecordsPerSecond, r.MBPerSecond, r.CPU, r.CPUCopy, r.CPUPerGBCopy, float64(r.PeakRSS)/(1<<20), r.FirstRecord, r.LoadAverage)
+	return fmt.Sprintf("%s %s, round %d: %d records in %.2f s: %.0f records/s, %.1f MB/s; CPU %.1f s (%.1f s copying): %.1f s/GB; peak RSS %.0f MiB; first record after %.1f s; load average %.1f",
+		r.Runner, r.Dataset, r.Round, r.Records, r.Copy, r.RecordsPerSecond, r.MBPerSecond, r.CPU, r.CPUCopy, r.CPUPerGBCopy, float64(r.PeakRSS)/(1<<20), r.FirstRecord, r.LoadAverage)
 }

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,89 @@ func TestMarkdownTable(t *testing.T) {
 	} {
 		if !strings.Contains(collapsed, want) {
 			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestBuildTableTakesMediansOfRounds(t *testing.T) {
+	s := Settings{Datasets: []Dataset{newDataset(500_000, 1024, "none")}}
+	d := s.Datasets[0].Name
+	runs := []Run{
+		{Runner: RunnerFerry, Dataset: d, Round: 1, RecordsPerSecond: 90_000, PeakRSS: 130 << 20},
+		{Runner: RunnerFerry, Dataset: d, Round: 2, RecordsPerSecond: 150_000, PeakRSS: 110 << 20},
+		{Runner: RunnerFerry, Dataset: d, Round: 3, RecordsPerSecond: 100_000, PeakRSS: 120 << 20},
+		{Runner: RunnerNull, Dataset: d, Round: 1, RecordsPerSecond: 120_000},
+		{Runner: RunnerNull, Dataset: d, Round: 2, RecordsPerSecond: 200_000},
+		{Runner: RunnerMM2, Dataset: d, Round: 1, RecordsPerSecond: 25_000},
+		{Runner: RunnerMM2, Dataset: d, Round: 2, Failed: "timed out"},
+	}
+	rows := BuildTable(s, runs, "latency")
+	if got := rows[0].Values[RunnerFerry]; got != 100_000 {
+		t.Errorf("Ferry records/s %v; want the median of three rounds, 100,000", got)
+	}
+	if got := rows[0].Values[RunnerNull]; got != 160_000 {
+		t.Errorf("null records/s %v; want the mean of the middle two, 160,000", got)
+	}
+	if _, ok := rows[0].Values[RunnerMM2]; ok || rows[0].Status[RunnerMM2] != "FAILED" {
+		t.Errorf("MM2 with a failed round: value %v, status %q; want FAILED", rows[0].Values[RunnerMM2], rows[0].Status[RunnerMM2])
+	}
+	for _, r := range rows {
+		if r.Figure == d+": peak RSS MiB" {
+			if got := r.Values[RunnerFerry]; got != 120 {
+				t.Errorf("Ferry peak RSS %v MiB; want 120, the median", got)
+			}
+		}
+	}
+	want := "500k x 1 KiB, ferry: records/s by round 90,000 / 150,000 / 100,000\n" +
+		"500k x 1 KiB, mm2: records/s by round 25,000 / FAILED\n" +
+		"500k x 1 KiB, null: records/s by round 120,000 / 200,000\n"
+	if got := Rounds(s, runs); got != want {
+		t.Errorf("Rounds:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestRunnerOrderRotates(t *testing.T) {
+	runners := []string{RunnerFerry, RunnerMM2, RunnerNull}
+	first := map[string]int{}
+	for dataset := range 4 {
+		for round := range 3 {
+			order := RunnerOrder(runners, dataset, round)
+			if len(order) != 3 || !slices.Contains(order, RunnerFerry) || !slices.Contains(order, RunnerMM2) || !slices.Contains(order, RunnerNull) {
+				t.Fatalf("dataset %d round %d: order %v is not a permutation of %v", dataset, round, order, runners)
+			}
+			if dataset == 2 {
+				first[order[0]]++
+			}
+		}
+	}
+	if first[RunnerFerry] != 1 || first[RunnerMM2] != 1 || first[RunnerNull] != 1 {
+		t.Errorf("over three rounds of one dataset each runner should go first once: %v", first)
+	}
+	if got := RunnerOrder(runners, 0, 0); !slices.Equal(got, runners) {
+		t.Errorf("first dataset, first round: %v; want the configured order", got)
+	}
+	if got := RunnerOrder(runners, 1, 0); !slices.Equal(got, []string{RunnerMM2, RunnerNull, RunnerFerry}) {
+		t.Errorf("second dataset: %v", got)
+	}
+	if RunnerOrder(nil, 1, 1) != nil {
+		t.Error("no runners, some order")
+	}
+	if !slices.Equal(runners, []string{RunnerFerry, RunnerMM2, RunnerNull}) {
+		t.Errorf("RunnerOrder modified its argument: %v", runners)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		in   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		in := slices.Clone(c.in)
+		if got := Median(in); got != c.want {
+			t.Errorf("Median(%v) = %v; want %v", c.in, got, c.want)
+		}
+		if !slices.Equal(in, c.in) {
+			t.Errorf("Median sorted its argument: %v", in)
 		}
 	}
 }
@@ -83,6 +167,18 @@ func TestFromEnvScales(t *testing.T) {
 	if s.LatencyDuration != 10*time.Second || len(s.Runners) != 2 {
 		t.Errorf("latency %v, runners %v", s.LatencyDuration, s.Runners)
 	}
+	if s.Rounds != 3 {
+		t.Errorf("rounds %d; want 3 by default", s.Rounds)
+	}
+	t.Setenv("FERRY_BENCH_ROUNDS", "1")
+	if s, err := FromEnv(FullSettings()); err != nil || s.Rounds != 1 {
+		t.Errorf("FERRY_BENCH_ROUNDS=1: rounds %d, %v", s.Rounds, err)
+	}
+	t.Setenv("FERRY_BENCH_ROUNDS", "0")
+	if _, err := FromEnv(FullSettings()); err == nil {
+		t.Error("FERRY_BENCH_ROUNDS=0 accepted")
+	}
+	t.Setenv("FERRY_BENCH_ROUNDS", "")
 	t.Setenv("FERRY_BENCH_RUNNERS", "kafka")
 	if _, err := FromEnv(FullSettings()); err == nil {
 		t.Error("unknown runner accepted")

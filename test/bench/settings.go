@@ -10,7 +10,8 @@ import (
 	"time"
 )
 
-// The mirroring processes compared, in the order they run on each dataset.
+// The mirroring processes compared. RunnerOrder decides the order they
+// run in on each dataset and round.
 const (
 	RunnerFerry = "ferry" // Ferry's connect-mirror-maker binary
 	RunnerMM2   = "mm2"   // Java's connect-mirror-maker (Kafka 4.3.1)
@@ -54,6 +55,12 @@ type Settings struct {
 	// complete copy; a runner over it is reported as failed.
 	RunTimeout time.Duration `json:"run_timeout_ns"`
 	Runners    []string      `json:"runners"`
+	// Rounds is how many times every runner copies each dataset, in an
+	// order that RunnerOrder rotates, so that each runner takes each slot
+	// (right after the load, after another runner's copy) equally often
+	// when Rounds is a multiple of the runner count. The table shows the
+	// median of the rounds.
+	Rounds int `json:"rounds"`
 	// JavaHeap is Java MirrorMaker's maximum heap: 2G, as
 	// bin/connect-mirror-maker.sh sets it (KAFKA_HEAP_OPTS="-Xms256M
 	// -Xmx2G"), instead of kafkaharness's -Xmx512m.
@@ -82,6 +89,7 @@ func FullSettings() Settings {
 		LatencyWarmup:     10 * time.Second,
 		RunTimeout:        5 * time.Minute,
 		Runners:           []string{RunnerFerry, RunnerMM2, RunnerNull},
+		Rounds:            3,
 		JavaHeap:          "2G",
 		LZ4Block:          DefaultLZ4Block,
 		Out:               "results/bench-results.json",
@@ -105,6 +113,7 @@ func QuickSettings() Settings {
 		LatencyWarmup:     3 * time.Second,
 		RunTimeout:        2 * time.Minute,
 		Runners:           []string{RunnerFerry, RunnerNull},
+		Rounds:            2,
 		JavaHeap:          "2G",
 		LZ4Block:          DefaultLZ4Block,
 		Out:               "results/bench-quick-results.json",
@@ -121,6 +130,7 @@ func QuickSettings() Settings {
 //	FERRY_BENCH_LATENCY_SECONDS=60 length of the latency window (not scaled)
 //	FERRY_BENCH_RUN_TIMEOUT=5m     bound on one runner and dataset
 //	FERRY_BENCH_RUNNERS=ferry,null only these runners (ferry, mm2, null)
+//	FERRY_BENCH_ROUNDS=3           copies of each dataset per runner, in rotated order (the table shows medians)
 //	FERRY_BENCH_JAVA_HEAP=2G       Java MirrorMaker's -Xmx (-Xms256M as the script)
 //	FERRY_BENCH_LZ4_BLOCK=4MB      block size of the lz4 datasets' frames (64KB, 256KB, 1MB, 4MB)
 //	FERRY_BENCH_OUT=path           the JSON report (relative to test/bench)
@@ -146,6 +156,7 @@ func FromEnv(s Settings) (Settings, error) {
 		{"FERRY_BENCH_TASKS", func(f float64) { s.Tasks = int(f) }},
 		{"FERRY_BENCH_PARTITIONS", func(f float64) { s.Partitions = int(f) }},
 		{"FERRY_BENCH_RATE", func(f float64) { s.LatencyRate = int(f) }},
+		{"FERRY_BENCH_ROUNDS", func(f float64) { s.Rounds = int(f) }},
 		{"FERRY_BENCH_LATENCY_SECONDS", func(f float64) {
 			s.LatencyDuration = time.Duration(f * float64(time.Second))
 			explicitLatency = true
@@ -209,10 +220,22 @@ func FromEnv(s Settings) (Settings, error) {
 			s.LatencyDuration = max(10*time.Second, time.Duration(float64(s.LatencyDuration)*s.Scale))
 		}
 	}
-	if s.Tasks < 1 || s.Partitions < 1 || s.LatencyRate < 1 {
-		return s, fmt.Errorf("tasks, partitions and rate must be positive: %d, %d, %d", s.Tasks, s.Partitions, s.LatencyRate)
+	if s.Tasks < 1 || s.Partitions < 1 || s.LatencyRate < 1 || s.Rounds < 1 {
+		return s, fmt.Errorf("tasks, partitions, rate and rounds must be positive: %d, %d, %d, %d", s.Tasks, s.Partitions, s.LatencyRate, s.Rounds)
 	}
 	return s, nil
+}
+
+// RunnerOrder is the order runners copy the dataset-th dataset (from 0)
+// in the round-th round (from 0): the list rotated left by dataset+round.
+// On a busy two-core machine the slot matters (the copy right after the
+// load ran slower in the early benchmarks), so no runner keeps one.
+func RunnerOrder(runners []string, dataset, round int) []string {
+	if len(runners) == 0 {
+		return nil
+	}
+	k := (dataset + round) % len(runners)
+	return append(slices.Clone(runners[k:]), runners[:k]...)
 }
 
 // datasetName is "2M x 100 B", "500k x 1 KiB lz4" and the like.
