@@ -108,10 +108,11 @@ func failed(t *testing.T, m *mirror, run Run, err error) Run {
 }
 
 // catchUp measures runner copying the preloaded topic of dataset d (the
-// n-th) in the given round, into a target topic of its own: from the start of the process to the first record in the target,
-// then to the complete copy (the sum of the target's end offsets equal to
-// the records loaded), with the process's CPU time at both moments and
-// its peak RSS just before it is stopped.
+// n-th) in the given round, into a target topic of its own: from the
+// start of the process to the first record in the target, then to the
+// complete copy (the sum of the target's end offsets equal to the records
+// loaded), with the process's CPU time at both moments and its peak RSS
+// just before it is stopped.
 func (b *bench) catchUp(t *testing.T, runner string, d Dataset, topic string, n, round int) Run {
 	alias, targetAlias := aliases(runner, strconv.Itoa(n)+"r"+strconv.Itoa(round))
 	f := flow{alias: alias, targetAlias: targetAlias, source: b.source, target: b.target, topic: topic, tasks: b.s.Tasks}
