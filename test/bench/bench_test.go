@@ -146,7 +146,7 @@ func (b *bench) report(t *testing.T, name string, began time.Time, m Machine) {
 	}
 	fmt.Printf("\n%s: %d partitions, tasks.max=%d, %s; %s, %d CPUs; load average %.1f before, %.1f after; took %s\n\n%s\n%s\nCatch-up figures are medians of %d rounds. JSON: %s\n",
 		name, b.s.Partitions, b.s.Tasks, m.Kafka, m.CPUModel, m.CPUs, m.LoadAverage, LoadAverage(), time.Since(began).Round(time.Second),
-		Rounds(b.s, b.runs), Markdown(r.Table), b.s.Rounds, out)
+		ByRound(b.s, b.runs), Markdown(r.Table), b.s.Rounds, out)
 	for _, run := range b.runs {
 		if run.Failed != "" {
 			t.Errorf("%s on %s failed: %s", run.Runner, run.Dataset, run.Failed)

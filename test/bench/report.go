@@ -193,10 +193,10 @@ func Median(vs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// Rounds lists every runner's records/s on each dataset round by round
+// ByRound lists every runner's records/s on each dataset round by round
 // (in round order), one line per dataset and runner, for the spread behind
 // the table's medians.
-func Rounds(s Settings, runs []Run) string {
+func ByRound(s Settings, runs []Run) string {
 	var b strings.Builder
 	for _, d := range s.Datasets {
 		for _, runner := range []string{RunnerFerry, RunnerMM2, RunnerNull} {

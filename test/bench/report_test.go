@@ -73,8 +73,8 @@ func TestBuildTableTakesMediansOfRounds(t *testing.T) {
 	want := "500k x 1 KiB, ferry: records/s by round 90,000 / 150,000 / 100,000\n" +
 		"500k x 1 KiB, mm2: records/s by round 25,000 / FAILED\n" +
 		"500k x 1 KiB, null: records/s by round 120,000 / 200,000\n"
-	if got := Rounds(s, runs); got != want {
-		t.Errorf("Rounds:\n%s\nwant:\n%s", got, want)
+	if got := ByRound(s, runs); got != want {
+		t.Errorf("ByRound:\n%s\nwant:\n%s", got, want)
 	}
 }
 
